@@ -1,0 +1,9 @@
+"""App configuration for apps.core."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "基础"

@@ -1,0 +1,26 @@
+"""Shared helpers for server-rendered list pages: filtering, pagination and htmx partial swaps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django_filters import FilterSet
+
+PER_PAGE = 50
+
+
+def list_page(request: HttpRequest, *, template: str, filterset: FilterSet, context: dict[str, Any] | None = None,
+              per_page: int = PER_PAGE) -> TemplateResponse:
+    """Render a filtered, paginated list; an htmx request gets only the `results` partial."""
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
+    name = f"{template}#results" if is_fragment else template
+    return TemplateResponse(
+        request, name, {"filter": filterset, "page": page, "query": query.urlencode(), **(context or {})}
+    )

@@ -1,0 +1,80 @@
+"""Filters shared by the list pages and the API; choice lists only offer what the user can see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django_filters import rest_framework as filters
+
+from apps.regions.models import Level, Point, PointType, Region, Unit, UnitType
+
+
+def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(request.user).exclude(level=Level.GRID)
+
+
+def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
+    if request is None:
+        return Unit.objects.none()
+    return Unit.objects.visible_to(request.user)
+
+
+class SearchMixin(filters.FilterSet):
+    """A free-text `q` over name and code."""
+
+    q = filters.CharFilter(label="搜索", method="search")
+    search_fields: tuple[str, ...] = ("name__icontains", "code__icontains")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Match any of the search fields."""
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{field: value.strip()})
+        return queryset.filter(query)
+
+
+class RegionFilter(SearchMixin):
+    """Filter regions by level, parent and text."""
+
+    level = filters.ChoiceFilter(label="层级", choices=Level.choices)
+    within = filters.ModelChoiceFilter(label="所属区域", queryset=_visible_regions, method="filter_within")
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "within"]
+
+    def filter_within(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        """Strictly below the chosen region."""
+        return queryset.filter(path__startswith=value.path).exclude(pk=value.pk)
+
+
+class UnitFilter(SearchMixin):
+    """Filter units by type and text."""
+
+    search_fields = ("name__icontains", "short_name__icontains", "principal_name__icontains",
+                     "liaison_name__icontains")
+    type = filters.ChoiceFilter(label="单位类型", choices=UnitType.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "type"]
+
+
+class PointFilter(SearchMixin):
+    """Filter points by type, region subtree, unit and text."""
+
+    search_fields = ("name__icontains", "code__icontains", "address__icontains")
+    type = filters.ChoiceFilter(label="点位类型", choices=PointType.choices)
+    region = filters.ModelChoiceFilter(label="所属区域", queryset=_visible_regions, method="filter_region")
+    grid = filters.NumberFilter(label="网格", field_name="grid_id")
+    unit = filters.ModelChoiceFilter(label="责任单位", queryset=_visible_units, field_name="responsible_unit")
+
+    class Meta:
+        model = Point
+        fields = ["q", "type", "region", "grid", "unit", "is_active"]
+
+    def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        """Points anywhere under the region."""
+        return queryset.filter(grid__path__startswith=value.path)

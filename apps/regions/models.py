@@ -1,0 +1,320 @@
+"""Territory (市 → 区 → 街道 → 社区 → 网格), responsible units, points, grid assignments and pairings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from treebeard.mp_tree import MP_Node
+
+from apps.core.models import TimeStampedModel
+from apps.regions.querysets import (
+    GridAssignmentQuerySet,
+    PairingQuerySet,
+    PointQuerySet,
+    RegionManager,
+    UnitQuerySet,
+)
+
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+    "请输入11位手机号或带区号的固定电话，如 13800138000 或 0571-87654321。",
+)
+
+
+class Level(models.TextChoices):
+    """Territory levels; the tree depth of each is fixed (市 is the root)."""
+
+    CITY = "city", "市"
+    DISTRICT = "district", "区(县)"
+    STREET = "street", "街道(乡镇)"
+    COMMUNITY = "community", "社区(村)"
+    GRID = "grid", "网格"
+
+    @property
+    def depth(self) -> int:
+        """Tree depth of this level: 市 = 1 … 网格 = 5."""
+        return list(Level).index(self) + 1
+
+    @classmethod
+    def at_depth(cls, depth: int) -> Level:
+        """The level that lives at a tree depth."""
+        return list(cls)[depth - 1]
+
+
+class Region(MP_Node):
+    """One node of the territory tree; materialised paths make subtree queries a single indexed prefix scan."""
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    boundary = models.JSONField("边界(GeoJSON)", null=True, blank=True)
+    centre_lat = models.DecimalField(
+        "中心纬度", max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    centre_lng = models.DecimalField(
+        "中心经度", max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        verbose_name = "区域"
+        verbose_name_plural = "区域"
+        indexes = [models.Index(fields=["level", "name"], name="region_level_name_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(level=Level.CITY, depth=1)
+                    | Q(level=Level.DISTRICT, depth=2)
+                    | Q(level=Level.STREET, depth=3)
+                    | Q(level=Level.COMMUNITY, depth=4)
+                    | Q(level=Level.GRID, depth=5)
+                ),
+                name="region_level_matches_depth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_grid(self) -> bool:
+        """True for the leaves that grid workers patrol."""
+        return self.level == Level.GRID
+
+    def clean(self) -> None:
+        """Boundary must look like GeoJSON when given."""
+        if self.boundary is not None and (not isinstance(self.boundary, dict) or "type" not in self.boundary):
+            raise ValidationError({"boundary": "边界须为 GeoJSON 对象（含 type 字段）。"})
+
+
+class UnitType(models.TextChoices):
+    """Kinds of responsible unit (责任单位)."""
+
+    AIWEI = "aiwei", "爱卫办"
+    HEALTH = "health", "卫健"
+    URBAN_MGMT = "urban_mgmt", "城管"
+    HOUSING = "housing", "住建"
+    GARDEN = "garden", "园林"
+    ECO_ENV = "eco_env", "生态环境"
+    WATER = "water", "水务"
+    MARKET = "market", "市场监管"
+    COMMERCE = "commerce", "商务"
+    AGRI = "agri", "农业农村"
+    EDU = "edu", "教育"
+    SPORT = "sport", "体育"
+    PUBLICITY = "publicity", "宣传"
+    CULTURE_TOURISM = "culture_tourism", "文旅"
+    TRANSPORT = "transport", "交通"
+    PUBLIC_SECURITY = "public_security", "公安"
+    STREET_OFFICE = "street_office", "街道办"
+    COMMUNITY = "community", "社区"
+    ENTERPRISE = "enterprise", "企事业单位"
+
+
+class WebhookKind(models.TextChoices):
+    """Group-robot channels a unit's reminders can go to."""
+
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+
+
+class Unit(TimeStampedModel):
+    """A responsible unit (责任单位) with its principal (负责人) and liaison (联络员)."""
+
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    type = models.CharField("单位类型", max_length=20, choices=UnitType.choices)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        help_text="街道办、社区等属地单位填其辖区；市直部门留空或填市。",
+    )
+    principal_name = models.CharField("负责人", max_length=30, blank=True)
+    principal_phone = models.CharField("负责人电话", max_length=20, blank=True, validators=[phone_validator])
+    liaison_name = models.CharField("联络员", max_length=30, blank=True)
+    liaison_phone = models.CharField("联络员电话", max_length=20, blank=True, validators=[phone_validator])
+    webhook_kind = models.CharField("群机器人类型", max_length=10, choices=WebhookKind.choices, blank=True)
+    webhook_url = models.URLField("群机器人地址", max_length=500, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "责任单位"
+        verbose_name_plural = "责任单位"
+        ordering = ["type", "name"]
+        indexes = [models.Index(fields=["type", "name"], name="unit_type_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A webhook needs both its kind and its address."""
+        if bool(self.webhook_kind) != bool(self.webhook_url):
+            raise ValidationError({"webhook_url": "群机器人类型和地址须同时填写或同时留空。"})
+
+
+class PointType(models.TextChoices):
+    """Kinds of point (点位) that are patrolled and sampled."""
+
+    MARKET = "market", "农贸市场"
+    TOILET = "toilet", "公共厕所"
+    SMALL_FOOD = "small_food", "小餐饮"
+    PUBLIC_PLACE = "public_place", "公共场所"
+    BACKSTREET = "backstreet", "背街小巷"
+    MAIN_ROAD = "main_road", "主次干道"
+    CONSTRUCTION = "construction", "建筑工地"
+    URBAN_VILLAGE = "urban_village", "城中村"
+    RESIDENTIAL = "residential", "居民小区"
+    SCHOOL = "school", "学校"
+    HOSPITAL = "hospital", "医院"
+    INSTITUTION = "institution", "机关单位"
+
+
+class Point(TimeStampedModel):
+    """A place that is patrolled (点位): hangs off one grid, has one responsible unit, WGS-84 coordinates."""
+
+    code = models.CharField("点位编码", max_length=32, unique=True)
+    name = models.CharField("点位名称", max_length=100)
+    type = models.CharField("点位类型", max_length=20, choices=PointType.choices)
+    address = models.CharField("地址", max_length=200, blank=True)
+    grid = models.ForeignKey(
+        Region, verbose_name="所属网格", on_delete=models.PROTECT, related_name="points",
+        limit_choices_to={"level": Level.GRID},
+    )
+    lat = models.DecimalField(
+        "纬度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    lng = models.DecimalField(
+        "经度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    responsible_unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="points", null=True, blank=True,
+    )
+    is_active = models.BooleanField("在用", default=True)
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "点位"
+        verbose_name_plural = "点位"
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["type", "name"], name="point_type_name_idx"),
+            models.Index(fields=["grid", "type"], name="point_grid_type_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lng__isnull=True) | Q(lat__isnull=False, lng__isnull=False),
+                name="point_lat_lng_together",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A point hangs off a grid, and its coordinates come as a pair."""
+        if self.grid_id and self.grid.level != Level.GRID:
+            raise ValidationError({"grid": "点位只能挂在网格上。"})
+        if (self.lat is None) != (self.lng is None):
+            raise ValidationError({"lng": "经纬度须同时填写或同时留空。"})
+
+
+class GridAssignment(models.Model):
+    """A grid worker (网格员) assigned to patrol a grid."""
+
+    grid = models.ForeignKey(
+        Region, verbose_name="网格", on_delete=models.CASCADE, related_name="assignments",
+        limit_choices_to={"level": Level.GRID},
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="网格员", on_delete=models.CASCADE, related_name="grid_assignments",
+    )
+    assigned_at = models.DateTimeField("分配时间", auto_now_add=True)
+
+    objects = GridAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "网格员分配"
+        verbose_name_plural = "网格员分配"
+        constraints = [models.UniqueConstraint(fields=["grid", "worker"], name="gridassignment_unique_grid_worker")]
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.worker}"
+
+    def clean(self) -> None:
+        """Only grids are patrolled, and only by grid workers."""
+        from apps.accounts.models import Role
+
+        if self.grid_id and self.grid.level != Level.GRID:
+            raise ValidationError({"grid": "只能把网格分配给网格员。"})
+        if self.worker_id and not self.worker.has_role(Role.GRID_WORKER):
+            raise ValidationError({"worker": "该用户没有网格员角色。"})
+
+
+class PairingKind(models.TextChoices):
+    """How a person or unit is paired with a piece of territory."""
+
+    LEADER = "leader", "包保领导"
+    UNIT = "unit", "挂钩单位"
+    GRID_CHIEF = "grid_chief", "网格长"
+
+
+class Pairing(models.Model):
+    """包保/挂钩: a leader, a unit or a grid chief answering for a region."""
+
+    region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.CASCADE, related_name="pairings")
+    kind = models.CharField("类型", max_length=16, choices=PairingKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="pairings",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", on_delete=models.CASCADE, null=True, blank=True, related_name="pairings",
+    )
+    note = models.CharField("备注", max_length=100, blank=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "包保挂钩"
+        verbose_name_plural = "包保挂钩"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=PairingKind.UNIT, unit__isnull=False, user__isnull=True)
+                    | (~Q(kind=PairingKind.UNIT) & Q(user__isnull=False, unit__isnull=True))
+                ),
+                name="pairing_unit_xor_user_by_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "kind", "user"], condition=Q(user__isnull=False), name="pairing_unique_user",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "kind", "unit"], condition=Q(unit__isnull=False), name="pairing_unique_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} · {self.get_kind_display()} · {self.unit or self.user}"
+
+    def clean(self) -> None:
+        """挂钩单位 names a unit; 包保领导 and 网格长 name a person; 网格长 only on a grid."""
+        if self.kind == PairingKind.UNIT and (not self.unit_id or self.user_id):
+            raise ValidationError({"unit": "挂钩单位须选择单位，不填人员。"})
+        if self.kind != PairingKind.UNIT and (not self.user_id or self.unit_id):
+            raise ValidationError({"user": "包保领导和网格长须选择人员，不填单位。"})
+        if self.kind == PairingKind.GRID_CHIEF and self.region_id and self.region.level != Level.GRID:
+            raise ValidationError({"region": "网格长只能设在网格上。"})

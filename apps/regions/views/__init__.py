@@ -1,0 +1,1 @@
+"""Pages for regions, units and points."""

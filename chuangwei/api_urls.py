@@ -1,0 +1,20 @@
+"""/api/v1/: one router for every app's API viewsets."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apps.accounts.api.views import MeView, ObtainTokenView
+from apps.regions.api.views import PointViewSet, RegionViewSet, UnitViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("units", UnitViewSet, basename="unit")
+router.register("points", PointViewSet, basename="point")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,0 +1,32 @@
+"""Top-level URLs: pages per app, the admin, the API and its schema."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.dashboards.views import home
+from apps.core import views as core_views
+
+admin.site.site_header = "创卫管理系统 后台"
+admin.site.site_title = "创卫管理系统"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("regions/", include("apps.regions.urls.regions")),
+    path("units/", include("apps.regions.urls.units")),
+    path("points/", include("apps.regions.urls.points")),
+    path("ping/", core_views.ping, name="ping"),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("chuangwei.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
