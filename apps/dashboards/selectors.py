@@ -9,24 +9,13 @@ from django.db.models.functions import Substr
 
 from apps.accounts.models import Role, User
 from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit
+from apps.regions.querysets import ancestor_paths
 
 
 def _type_counts(points: Any) -> list[dict[str, Any]]:
     """Points per type, every type listed (zero included) in the enum's order."""
     counts = dict(points.values_list("type").annotate(n=Count("pk")).order_by())
     return [{"type": t.value, "label": str(t.label), "n": counts.get(t.value, 0)} for t in PointType]
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """Materialised paths of every ancestor, root first."""
-    step = Region.steplen
-    return [path[:end] for end in range(step, len(path), step)]
-
-
-def _ancestor_names(regions: list[Region]) -> dict[str, str]:
-    """Names of all the regions' ancestors in one query (ancestors are shown, not linked)."""
-    paths = {p for region in regions for p in _ancestor_paths(region.path)}
-    return dict(Region.objects.filter(path__in=paths).values_list("path", "name"))
 
 
 def city_overview(user: User) -> dict[str, Any]:
@@ -105,8 +94,9 @@ def grid_worker_overview(user: User) -> dict[str, Any]:
     by_grid: dict[int, list[str]] = {}
     for row in rows:
         by_grid.setdefault(row["grid_id"], []).append(f"{labels[row['type']]} {row['n']}")
-    names = _ancestor_names(grids)
+    # Ancestors are shown as text, not links, so their names need no scope check.
+    names = dict(Region.objects.ancestors_of(*grids).values_list("path", "name"))
     for grid in grids:
         grid.type_summary = " · ".join(by_grid.get(grid.pk, []))
-        grid.ancestry = " / ".join(names[path] for path in _ancestor_paths(grid.path)[1:] if path in names)
+        grid.ancestry = " / ".join(names[path] for path in ancestor_paths(grid.path)[1:] if path in names)
     return {"grids": grids, "point_count": sum(g.point_count for g in grids)}

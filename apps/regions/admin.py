@@ -1,6 +1,7 @@
 """Admin for territory, units, points, grid assignments and pairings."""
 
 from django.contrib import admin
+from django.db import models
 from import_export.admin import ImportExportModelAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -39,6 +40,7 @@ class UnitAdmin(ImportExportModelAdmin):
     list_filter = ["type", "is_active"]
     search_fields = ["name", "short_name", "principal_name", "liaison_name"]
     autocomplete_fields = ["region"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Point)

@@ -22,6 +22,8 @@ class RegionForm(forms.ModelForm):
 class UnitForm(forms.ModelForm):
     """A unit's details; unit staff see only the contact fields."""
 
+    webhook_url = forms.URLField(label="群机器人地址", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Unit
         fields = ["name", "short_name", "type", "region", "principal_name", "principal_phone", "liaison_name",

@@ -14,6 +14,11 @@ from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 from apps.regions.scope import AnyUser, TerritoryScope, territory_scope
 
 
+def ancestor_paths(path: str, steplen: int = 4) -> list[str]:
+    """Materialised paths of every ancestor of a node, root first."""
+    return [path[:end] for end in range(steplen, len(path), steplen)]
+
+
 def _any(conditions: list[Q]) -> Q:
     """OR the conditions together; an empty list matches nothing."""
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
@@ -47,6 +52,10 @@ class RegionQuerySet(MP_NodeQuerySet):
         """Only the leaves (网格)."""
         return self.filter(level="grid")
 
+    def ancestors_of(self, *regions: Any) -> RegionQuerySet:
+        """Every ancestor of the given regions, root first, in one query."""
+        return self.filter(path__in={p for region in regions for p in ancestor_paths(region.path)})
+
     def with_parent_id(self) -> RegionQuerySet:
         """Annotate `parent_id` from the materialised path in the same query."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - self.model.steplen)
@@ -63,6 +72,10 @@ class RegionManager(MP_NodeManager):
     def visible_to(self, user: AnyUser) -> RegionQuerySet:
         """Shortcut for `Region.objects.all().visible_to(user)`."""
         return self.get_queryset().visible_to(user)
+
+    def ancestors_of(self, *regions: Any) -> RegionQuerySet:
+        """Shortcut for `Region.objects.all().ancestors_of(...)`."""
+        return self.get_queryset().ancestors_of(*regions)
 
     def grids(self) -> RegionQuerySet:
         """Shortcut for `Region.objects.all().grids()`."""

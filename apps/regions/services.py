@@ -37,7 +37,9 @@ def region_create(*, parent: Region | None, code: str, name: str, **fields: Any)
     level = Level.CITY if parent is None else Level.at_depth(parent.depth + 1)
     region = Region(code=code, name=name, level=level, **fields)
     region.full_clean(exclude=["path", "depth", "numchild"])
-    return Region.add_root(instance=region) if parent is None else parent.add_child(instance=region)
+    if parent is None:
+        return Region.objects.add_root(instance=region)
+    return Region.objects.add_child(parent, instance=region)
 
 
 @transaction.atomic

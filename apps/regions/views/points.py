@@ -34,7 +34,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "point": point,
-        "territory": list(point.grid.get_ancestors()) + [point.grid],
+        "territory": [*Region.objects.ancestors_of(point.grid), point.grid],
         "can_change": can_change_point(request.user, point),
     }
     return TemplateResponse(request, "regions/point_detail.html", context)

@@ -23,7 +23,7 @@ from apps.regions.services import grid_assign_worker, grid_unassign_worker, regi
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     """Regions the user can see, filterable by level, parent and text."""
-    regions = Region.objects.visible_to(request.user).annotate(point_count=Count("points"))
+    regions = Region.objects.visible_to(request.user).annotate(point_count=Count("points")).order_by("path")
     filterset = RegionFilter(request.GET or None, queryset=regions, request=request)
     return list_page(request, template="regions/region_list.html", filterset=filterset)
 
@@ -33,7 +33,7 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One region: its place in the tree, children, points, workers and pairings."""
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     visible = Region.objects.visible_to(request.user)
-    ancestors = list(region.get_ancestors())
+    ancestors = list(Region.objects.ancestors_of(region))
     visible_ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
     children = visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
         point_count=Count("points"), worker_count=Count("assignments", distinct=True)

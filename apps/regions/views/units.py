@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from apps.core.pages import list_page
 from apps.regions.filters import UnitFilter
 from apps.regions.forms import UnitForm
-from apps.regions.models import Point, Unit
+from apps.regions.models import Point, PointType, Unit
 from apps.regions.permissions import can_change_unit, require
 from apps.regions.services import unit_update
 
@@ -22,7 +22,7 @@ from apps.regions.services import unit_update
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Units the user can see, filterable by type and text."""
-    units = Unit.objects.visible_to(request.user).select_related("region").annotate(point_count=Count("points"))
+    units = Unit.objects.visible_to(request.user).select_related("region").annotate(point_count=Count("points")).order_by("type", "name")
     filterset = UnitFilter(request.GET or None, queryset=units, request=request)
     return list_page(request, template="regions/unit_list.html", filterset=filterset)
 
@@ -32,10 +32,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit: contacts, points by type, pairings and staff."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("region"), pk=pk)
     points = Point.objects.visible_to(request.user).filter(responsible_unit=unit)
+    labels = dict(PointType.choices)
     context = {
         "unit": unit,
         "point_total": points.count(),
-        "points_by_type": points.values("type").annotate(n=Count("pk")).order_by("-n"),
+        "points_by_type": [
+            (labels[row["type"]], row["n"]) for row in points.values("type").annotate(n=Count("pk")).order_by("-n")
+        ],
         "points": points.select_related("grid")[:20],
         "pairings": unit.pairings.select_related("region"),
         "staff": unit.staff.filter(is_active=True).order_by("username"),

@@ -1,0 +1,420 @@
+"""Build the demo city 清河市: territory, units, points, demo logins, grid workers and pairings."""
+
+from __future__ import annotations
+
+import random
+import time
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import Count
+
+from apps.accounts.models import Role, User, UserRole
+from apps.accounts.services import user_create
+from apps.regions import demo_city as demo
+from apps.regions.models import (
+    GridAssignment,
+    Level,
+    Pairing,
+    PairingKind,
+    Point,
+    Region,
+    Unit,
+    UnitType,
+)
+from apps.regions.services import grid_assign_worker, region_create
+
+SEED = 20250101
+# How far (in degrees) a child's centre may lie from its parent's: 街道, 社区, 网格, 点位.
+SPREAD = {Level.STREET: 0.025, Level.COMMUNITY: 0.008, Level.GRID: 0.0025}
+POINT_SPREAD = 0.0012
+# Sample size for full_clean before bulk_create: the values are generated, so a sample guards the generator.
+CLEAN_EVERY = 25
+
+
+def _degrees(value: float) -> Decimal:
+    """A coordinate as the 6-place decimal the models store."""
+    return Decimal(f"{value:.6f}")
+
+
+def _clamp(value: float, bounds: tuple[float, float]) -> float:
+    """Keep a coordinate inside the city's box."""
+    return min(max(value, bounds[0]), bounds[1])
+
+
+def _clean_sample(rows: list[Any], **kwargs: Any) -> None:
+    """full_clean every CLEAN_EVERY-th row before a bulk_create skips the model validators."""
+    for row in rows[::CLEAN_EVERY]:
+        row.full_clean(**kwargs)
+
+
+class DemoCityBuilder:
+    """Builds the demo city step by step; every random choice comes from one seeded generator."""
+
+    def __init__(self, rng: random.Random) -> None:
+        """Start with an empty city."""
+        self.rng = rng
+        self.city = Region()
+        self.streets: list[Region] = []
+        self.communities: list[Region] = []
+        self.grids: list[Region] = []
+        self.parent_of: dict[int, Region] = {}
+        self.units: dict[str, Unit] = {}
+        self.points_by_grid: dict[int, list[Point]] = {}
+        self.logins: dict[str, User] = {}
+        self.demo_grids: tuple[Region, ...] = ()
+        self.login_scope: dict[str, str] = {}
+        self.worker_count = 0
+        self.extra_users = 0
+
+    def build(self) -> Region:
+        """Write the whole city; the caller wraps this in one transaction."""
+        self._build_territory()
+        self._build_units()
+        self._build_points()
+        self._build_logins()
+        self._build_grid_workers()
+        self._build_pairings()
+        return self.city
+
+    # ---- people and numbers -------------------------------------------------------------------------
+
+    def person(self) -> str:
+        """A plausible Chinese full name."""
+        return self.rng.choice(demo.SURNAMES) + self.rng.choice(demo.GIVEN_NAMES)
+
+    def mobile(self) -> str:
+        """A valid-looking 11-digit mobile number."""
+        return self.rng.choice(demo.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def near(self, region: Region, spread: float) -> tuple[Decimal, Decimal]:
+        """A coordinate within ±spread degrees of a region's centre."""
+        lat = _clamp(float(region.centre_lat or 0) + self.rng.uniform(-spread, spread), demo.LAT_RANGE)
+        lng = _clamp(float(region.centre_lng or 0) + self.rng.uniform(-spread, spread), demo.LNG_RANGE)
+        return _degrees(lat), _degrees(lng)
+
+    # ---- territory -----------------------------------------------------------------------------------
+
+    def _build_territory(self) -> None:
+        """市 → 区 → 街道 → 社区 → 网格, with hierarchical codes."""
+        lat, lng = (_degrees(value) for value in demo.CITY_CENTRE)
+        self.city = region_create(
+            parent=None, code=demo.CITY_CODE, name=demo.CITY_NAME, centre_lat=lat, centre_lng=lng
+        )
+        for code, name, d_lat, d_lng, streets in demo.DISTRICTS:
+            district = region_create(
+                parent=self.city, code=code, name=name, centre_lat=_degrees(d_lat), centre_lng=_degrees(d_lng)
+            )
+            for index, (street_name, communities) in enumerate(streets, 1):
+                street = self._child(district, f"{code}{index:03d}", street_name)
+                self.streets.append(street)
+                for c_index, community_name in enumerate(communities, 1):
+                    self._build_community(street, f"{street.code}{c_index:03d}", community_name)
+
+    def _build_community(self, street: Region, code: str, name: str) -> None:
+        """One 社区 and its 4–6 网格."""
+        community = self._child(street, code, name)
+        self.communities.append(community)
+        for index in range(1, self.rng.randint(4, 6) + 1):
+            self.grids.append(self._child(community, f"{code}{index:03d}", f"{name}第{index}网格"))
+
+    def _child(self, parent: Region, code: str, name: str) -> Region:
+        """Add a region near its parent's centre and remember the parent."""
+        level = Level.at_depth(parent.depth + 1)
+        lat, lng = self.near(parent, SPREAD[level])
+        child = region_create(parent=parent, code=code, name=name, centre_lat=lat, centre_lng=lng)
+        self.parent_of[child.pk] = parent
+        return child
+
+    def street_of(self, region: Region) -> Region:
+        """The 街道 a 社区 or 网格 lies in."""
+        while region.level != Level.STREET:
+            region = self.parent_of[region.pk]
+        return region
+
+    # ---- units ---------------------------------------------------------------------------------------
+
+    def _build_units(self) -> None:
+        """市直 departments, every 街道办, a few 社区居委会 and 企事业单位, with contacts."""
+        specs: list[tuple[str, str, str, Region | None]] = [
+            *((name, short, kind, self.city) for name, short, kind in demo.MUNICIPAL_UNITS),
+            *((f"{s.name}办事处", s.name, UnitType.STREET_OFFICE, s) for s in self.streets),
+            *(
+                (f"{c.name}居委会", c.name, UnitType.COMMUNITY, c)
+                for c in self.communities
+                if c.name in demo.COMMUNITY_UNITS
+            ),
+            *((name, short, UnitType.ENTERPRISE, None) for name, short in demo.ENTERPRISE_UNITS),
+        ]
+        rows = [
+            Unit(
+                name=name,
+                short_name=short,
+                type=kind,
+                region=region,
+                principal_name=self.person(),
+                principal_phone=self.mobile(),
+                liaison_name=self.person(),
+                liaison_phone=self.mobile(),
+            )
+            for name, short, kind, region in specs
+        ]
+        for unit in rows:
+            unit.full_clean()
+        Unit.objects.bulk_create(rows)
+        self.units = {unit.name: unit for unit in Unit.objects.filter(name__in=[row.name for row in rows])}
+
+    def responsible_unit(self, point_type: str, grid: Region) -> Unit:
+        """The unit that answers for a point of this type in this grid."""
+        name = demo.RESPONSIBLE_UNIT_BY_TYPE[point_type]
+        if name == demo.STREET_OFFICE:
+            name = f"{self.street_of(grid).name}办事处"
+        return self.units[name]
+
+    # ---- points --------------------------------------------------------------------------------------
+
+    def _build_points(self) -> None:
+        """About 1,000 named points, every grid holding at least two, numbered in territory order."""
+        planned = [
+            (kind, name)
+            for kind, count in demo.POINT_COUNTS.items()
+            for name in self.rng.sample(demo.point_name_pool(kind), count)
+        ]
+        self.rng.shuffle(planned)
+        homes = [*self.grids, *self.grids]
+        homes += [self.rng.choice(self.grids) for _ in range(len(planned) - len(homes))]
+        by_grid: dict[int, list[tuple[str, str]]] = {grid.pk: [] for grid in self.grids}
+        for grid, entry in zip(homes, planned, strict=True):
+            by_grid[grid.pk].append(entry)
+        rows: list[Point] = []
+        for grid in self.grids:
+            points = [
+                self._point(len(rows) + i + 1, kind, name, grid)
+                for i, (kind, name) in enumerate(by_grid[grid.pk])
+            ]
+            self.points_by_grid[grid.pk] = points
+            rows += points
+        _clean_sample(rows)
+        Point.objects.bulk_create(rows, batch_size=500)
+
+    def _point(self, number: int, kind: str, name: str, grid: Region) -> Point:
+        """One point near its grid's centre with an address in its 区 and 街道."""
+        street = self.street_of(grid)
+        district = self.parent_of[street.pk]
+        if kind in demo.ROAD_TYPES:
+            address = f"{district.name}{street.name}{name}"
+        else:
+            address = f"{district.name}{street.name}{self.rng.choice(demo.ROADS)}{self.rng.randint(1, 399)}号"
+        lat, lng = self.near(grid, POINT_SPREAD)
+        unit = self.responsible_unit(kind, grid)
+        return Point(
+            code=f"P{number:06d}",
+            name=name,
+            type=kind,
+            address=address,
+            grid=grid,
+            lat=lat,
+            lng=lng,
+            responsible_unit=unit,
+        )
+
+    # ---- users ---------------------------------------------------------------------------------------
+
+    def _demo_grids(self) -> tuple[Region, Region]:
+        """Two grids of the first 街道, in different 社区, each with several points incl. one of 市城管局."""
+        city_mgmt = self.units[demo.URBAN_MGMT_UNIT].pk
+        picked: list[Region] = []
+        for grid in self.grids:
+            points = self.points_by_grid[grid.pk]
+            if (
+                self.street_of(grid) == self.streets[0]
+                and len(points) >= 3
+                and any(p.responsible_unit_id == city_mgmt for p in points)
+                and all(self.parent_of[grid.pk] != self.parent_of[other.pk] for other in picked)
+            ):
+                picked.append(grid)
+            if len(picked) == 2:
+                return picked[0], picked[1]
+        raise CommandError("第一个街道里找不到两个合适的演示网格，请调整 demo_city 的数据。")
+
+    def _build_logins(self) -> None:
+        """The named demo logins, each holding one role and the territory or unit that role needs."""
+        self.demo_grids = self._demo_grids()
+        street = self.streets[0]
+        scopes = {"street": street, "community": self.parent_of[self.demo_grids[0].pk]}
+        for username, real_name, roles, scope_text in demo.DEMO_LOGINS:
+            scope = scopes.get(username)
+            unit = self.units[demo.URBAN_MGMT_UNIT] if Role.UNIT in roles else None
+            self.logins[username] = user_create(
+                username=username,
+                password=settings.DEMO_PASSWORD,
+                roles=roles,
+                real_name=real_name,
+                mobile=self.mobile(),
+                unit=unit,
+                scope_region=scope,
+                is_superuser=username == "admin",
+            )
+            self.login_scope[username] = scope_text or (scope.name if scope else "")
+        for username, grid in zip(("grid", "grid2"), self.demo_grids, strict=True):
+            grid_assign_worker(grid=grid, worker=self.logins[username], actor=self.logins["admin"])
+            self.login_scope[username] = f"{street.name}{grid.name}"
+
+    def bulk_users(
+        self,
+        role: Role,
+        usernames: list[str],
+        *,
+        scopes: list[Region] | None = None,
+        names: list[str] | None = None,
+    ) -> list[User]:
+        """Create many users with one role sharing one password hash (hashing each would take seconds)."""
+        password = make_password(settings.DEMO_PASSWORD)
+        rows = [
+            User(
+                username=username,
+                real_name=names[i] if names else self.person(),
+                mobile=self.mobile(),
+                password=password,
+                scope_region=scopes[i] if scopes else None,
+            )
+            for i, username in enumerate(usernames)
+        ]
+        _clean_sample(rows, validate_unique=False)
+        User.objects.bulk_create(rows)
+        users = list(User.objects.filter(username__in=usernames).order_by("username"))
+        UserRole.objects.bulk_create([UserRole(user=user, role=role) for user in users])
+        self.extra_users += len(users)
+        return users
+
+    def _build_grid_workers(self) -> None:
+        """~150 网格员 for all but ~10 grids; where grids outnumber workers, neighbours share one."""
+        workers = self.bulk_users(Role.GRID_WORKER, demo.worker_usernames())
+        open_grids = [grid for grid in self.grids if grid not in self.demo_grids]
+        unstaffed = set(self.rng.sample(open_grids, demo.GRIDS_LEFT_WITHOUT_WORKER))
+        staffed = [grid for grid in open_grids if grid not in unstaffed]
+        GridAssignment.objects.bulk_create(
+            [
+                GridAssignment(grid=grid, worker=workers[index * len(workers) // len(staffed)])
+                for index, grid in enumerate(staffed)
+            ]
+        )
+        self.worker_count = len(workers) + len(self.demo_grids)
+
+    # ---- pairings ------------------------------------------------------------------------------------
+
+    def _build_pairings(self) -> None:
+        """包保领导 per 街道, 挂钩单位 for a dozen 社区, 网格长 for the grids of the first 区."""
+        usernames, names = zip(*demo.EXTRA_LEADERS, strict=True)
+        leaders = [self.logins["leader"], *self.bulk_users(Role.LEADER, list(usernames), names=list(names))]
+        rows = [
+            Pairing(
+                region=street, kind=PairingKind.LEADER, user=leaders[i % len(leaders)], note="市级包保领导"
+            )
+            for i, street in enumerate(self.streets)
+        ]
+        departments = [self.units[name] for name, _, kind in demo.MUNICIPAL_UNITS if kind != UnitType.AIWEI]
+        paired = sorted(self.rng.sample(self.communities, demo.UNIT_PAIRED_COMMUNITIES), key=lambda c: c.path)
+        rows += [
+            Pairing(region=c, kind=PairingKind.UNIT, unit=departments[i % len(departments)], note="结对共建")
+            for i, c in enumerate(paired)
+        ]
+        rows += [
+            Pairing(region=grid, kind=PairingKind.GRID_CHIEF, user=chief, note="社区书记兼网格长")
+            for grid, chief in self._grid_chiefs()
+        ]
+        _clean_sample(rows, validate_unique=False, validate_constraints=False)
+        Pairing.objects.bulk_create(rows)
+
+    def _grid_chiefs(self) -> list[tuple[Region, User]]:
+        """Each 社区 of the first 区 gets a staff member who is 网格长 of all its grids."""
+        district = self.parent_of[self.streets[0].pk]
+        communities = [c for c in self.communities if self.parent_of[self.parent_of[c.pk].pk] == district]
+        own = self.logins["community"].scope_region
+        others = [c for c in communities if c != own]
+        staff = self.bulk_users(Role.COMMUNITY, demo.community_staff_usernames(), scopes=others)
+        chief_of = {
+            c.pk: user for c, user in zip([own, *others], [self.logins["community"], *staff], strict=True)
+        }
+        return [
+            (g, chief_of[self.parent_of[g.pk].pk]) for g in self.grids if self.parent_of[g.pk].pk in chief_of
+        ]
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align text to a display width."""
+    return text + " " * max(width - _width(text), 0)
+
+
+class Command(BaseCommand):
+    """manage.py seed_demo: the demo city for development and demonstrations."""
+
+    help = "生成演示数据：清河市的区域、责任单位、点位、演示账号、网格员和包保挂钩（已存在则不做任何修改）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """--if-empty (the default behaviour, stated explicitly) and --force."""
+        parser.add_argument(
+            "--if-empty", action="store_true", help="仅当演示城市尚不存在时生成（默认如此）。"
+        )
+        parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也写入演示数据。")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Refuse outside development, skip when seeded, else build everything in one transaction."""
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("DEBUG 未开启，当前可能是生产环境：演示数据不会写入。确需写入请加 --force。")
+        if Region.objects.filter(code=demo.CITY_CODE).exists():
+            self.stdout.write(f"演示城市「{demo.CITY_NAME}」（编码 {demo.CITY_CODE}）已存在，未做任何修改。")
+            return
+        self._refuse_clashes()
+        started = time.monotonic()
+        builder = DemoCityBuilder(random.Random(SEED))
+        with transaction.atomic():
+            city = builder.build()
+        self._report(builder, city, time.monotonic() - started)
+
+    def _refuse_clashes(self) -> None:
+        """Stop before writing when accounts or units the seed would create already exist."""
+        unit_names = [name for name, *_ in (*demo.MUNICIPAL_UNITS, *demo.ENTERPRISE_UNITS)]
+        users = User.objects.filter(username__in=demo.planned_usernames()).values_list("username", flat=True)
+        clashes = [*users[:5], *Unit.objects.filter(name__in=unit_names).values_list("name", flat=True)[:5]]
+        if clashes:
+            names = "、".join(clashes)
+            raise CommandError(
+                f"库中没有演示城市，却已有同名账号或单位（{names} 等）；请在空库上运行 seed_demo。"
+            )
+
+    def _report(self, builder: DemoCityBuilder, city: Region, seconds: float) -> None:
+        """Counts per level, units, points, users, then the demo logins."""
+        regions = Region.objects.subtree_of(city)
+        levels = dict(regions.values_list("level").annotate(n=Count("id")))
+        points = Point.objects.filter(grid__path__startswith=city.path)
+        kinds = points.values("type").distinct().count()
+        unstaffed = regions.grids().filter(assignments__isnull=True).count()
+        pairings = Pairing.objects.filter(region__path__startswith=city.path).count()
+        users = len(builder.logins) + builder.extra_users
+        write = self.stdout.write
+        write(self.style.SUCCESS(f"演示城市「{city.name}」已生成，用时 {seconds:.1f} 秒。"))
+        write("  区域：" + " · ".join(f"{level.label} {levels.get(level.value, 0)}" for level in Level))
+        write(f"  责任单位 {len(builder.units)} · 点位 {points.count()}（{kinds} 类）· 包保挂钩 {pairings}")
+        write(f"  用户 {users}（网格员 {builder.worker_count}；{unstaffed} 个网格未配网格员）")
+        write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
+        write("  " + _pad("用户名", 12) + _pad("姓名", 12) + _pad("角色", 16) + "范围")
+        for username, user in builder.logins.items():
+            role = "、".join(str(role.label) for role in user.roles)
+            write(
+                "  "
+                + _pad(username, 12)
+                + _pad(user.real_name, 12)
+                + _pad(role, 16)
+                + builder.login_scope[username]
+            )

@@ -1,0 +1,243 @@
+"""Benchmark: requests/s of the point-list API on PostgreSQL versus the trivial /ping/ view, as JSON."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import dj_database_url
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/chuangwei_bench"
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+WARMUP = 100
+HOST = "127.0.0.1"
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr so stdout stays pure JSON."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def fail(message: str) -> NoReturn:
+    """Stop with a clear message."""
+    log(f"error: {message}")
+    sys.exit(1)
+
+
+def ensure_database(url: str) -> None:
+    """Check PostgreSQL answers; create the bench database if only it is missing."""
+    cfg = dj_database_url.parse(url)
+    if "postgresql" not in cfg["ENGINE"]:
+        fail(f"DATABASE_URL must point at PostgreSQL, got {cfg['ENGINE']}")
+    params = {
+        "user": cfg["USER"],
+        "password": cfg["PASSWORD"],
+        "host": cfg["HOST"] or HOST,
+        "port": cfg["PORT"] or 5432,
+        "connect_timeout": 5,
+    }
+    try:
+        psycopg2.connect(dbname=cfg["NAME"], **params).close()
+        return
+    except psycopg2.OperationalError as exc:
+        first_error = exc
+    try:
+        conn = psycopg2.connect(dbname="postgres", **params)
+    except psycopg2.OperationalError:
+        fail(
+            f"PostgreSQL is unreachable at {params['host']}:{params['port']}: {str(first_error).strip()}\n"
+            "       start it, or set DATABASE_URL=postgres://user:password@host:5432/dbname"
+        )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]])
+        if cursor.fetchone() is None:
+            log(f"creating database {cfg['NAME']}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
+    conn.close()
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    """Production-like settings that still answer plain HTTP on loopback."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # local-memory cache: the number measures the app and PostgreSQL only
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    """Run a manage.py command, failing the bench if it fails."""
+    log("manage.py " + " ".join(args))
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        fail(f"manage.py {' '.join(args)} exited with {result.returncode}")
+
+
+def free_port() -> int:
+    """Ask the kernel for an unused loopback port."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def request(port: int, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
+    """One request on a fresh connection; `body` is sent as JSON."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if payload else {}
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_up(proc: subprocess.Popen, port: int, log_path: Path) -> None:
+    """Poll /ping/ until gunicorn answers."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            fail(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            if request(port, "GET", "/ping/")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    fail(f"gunicorn did not answer /ping/ within 60 s:\n{log_path.read_text()[-3000:]}")
+
+
+def measure(port: int, path: str, headers: dict[str, str], total: int) -> dict[str, Any]:
+    """Closed loop: CONCURRENCY threads, each with its own keep-alive connection, share `total` requests."""
+    # gunicorn's sync workers close after each response; http.client then reconnects by itself.
+    shares = [total // CONCURRENCY + (1 if i < total % CONCURRENCY else 0) for i in range(CONCURRENCY)]
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(CONCURRENCY + 1)
+
+    def worker(count: int) -> None:
+        """Send `count` requests back to back, recording each latency."""
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine: list[float] = []
+        start.wait()
+        try:
+            for _ in range(count):
+                began = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                mine.append(time.perf_counter() - began)
+                if response.status != 200:
+                    errors.append(f"{path} → HTTP {response.status}")
+                    break
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(f"{path} → {exc!r}")
+        finally:
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in shares]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    if errors:
+        fail(f"{len(errors)} failed request(s), e.g. {errors[0]}")
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "rps": round(len(latencies) / elapsed, 1),
+        "requests": len(latencies),
+        "concurrency": CONCURRENCY,
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p95_ms": round(cuts[94] * 1000, 2),
+    }
+
+
+def entry(name: str, result: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
+    """One JSON record, compared with the baseline measured in the same run."""
+    ratio = round(result["rps"] / baseline["rps"], 3)
+    tail = {key: result[key] for key in ("requests", "concurrency", "p50_ms", "p95_ms")}
+    record = {"name": name, "database": "postgresql", "rps": result["rps"], "baseline_name": "ping"}
+    return {**record, "baseline_rps": baseline["rps"], "ratio": ratio, **tail}
+
+
+def main() -> None:
+    """Prepare the database, start gunicorn, measure both endpoints, print JSON, stop gunicorn."""
+    database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    ensure_database(database_url)
+    env = server_env(database_url)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "seed_demo", "--force")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+
+    port = free_port()
+    cmd = [str(BIN / "gunicorn"), "chuangwei.wsgi", "-b", f"{HOST}:{port}", "-w", "2", "--threads", "1"]
+    with tempfile.NamedTemporaryFile(
+        "w+", prefix="chuangwei-bench-", suffix=".log", delete=False
+    ) as log_file:
+        log_path = Path(log_file.name)
+        log(f"gunicorn on {HOST}:{port} (log {log_path})")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            wait_until_up(proc, port, log_path)
+            credentials = {"username": "office", "password": "demo1234"}
+            status, body = request(port, "POST", "/api/v1/auth/token/", credentials)
+            if status != 200:
+                fail(f"POST /api/v1/auth/token/ as office → HTTP {status}: {body[:300]!r}")
+            auth = {"Authorization": f"Token {json.loads(body)['token']}"}
+            targets = [("ping", "/ping/", {}), ("point_list_api_vs_trivial", "/api/v1/points/", auth)]
+            results = {}
+            for name, path, headers in targets:
+                measure(port, path, headers, WARMUP)
+                log(f"measuring GET {path}: {REQUESTS} requests, concurrency {CONCURRENCY}")
+                results[name] = measure(port, path, headers, REQUESTS)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    log_path.unlink(missing_ok=True)
+    baseline = results["ping"]
+    report = [
+        entry("point_list_api_vs_trivial", results["point_list_api_vs_trivial"], baseline),
+        entry("ping", baseline, baseline),
+    ]
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Users with roles, created through the same service the app uses."""
+
+from collections.abc import Iterable
+from itertools import count
+from typing import Any
+
+from apps.accounts.models import User
+from apps.accounts.services import user_create
+
+PASSWORD = "pw-for-tests-1"
+_seq = count(1)
+
+
+def make_user(*roles: str, username: str | None = None, **fields: Any) -> User:
+    """A user holding the given roles."""
+    return user_create(username=username or f"user{next(_seq)}", password=PASSWORD, roles=roles, **fields)
+
+
+def roles_of(users: Iterable[User]) -> list[set[str]]:
+    """The role codes of each user, for readable assertions."""
+    return [set(u.role_codes) for u in users]
