@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from apps.accounts.models import Role, User
@@ -24,6 +25,12 @@ from tests.regions.factories import PointFactory, UnitFactory
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create and sign in many users; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Throttles and cached numbers must not leak from one test into the next (Redis outlives a test)."""
+    cache.clear()
 
 
 @dataclass

@@ -33,7 +33,8 @@ class ObtainTokenView(views.APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed("用户名或密码错误。")
+            # 400 as in DRF's own obtain_auth_token: the request is wrong, there is no scheme to challenge with.
+            raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

@@ -17,16 +17,7 @@ from django.db.models import Count
 from apps.accounts.models import Role, User, UserRole
 from apps.accounts.services import user_create
 from apps.regions import demo_city as demo
-from apps.regions.models import (
-    GridAssignment,
-    Level,
-    Pairing,
-    PairingKind,
-    Point,
-    Region,
-    Unit,
-    UnitType,
-)
+from apps.regions.models import GridAssignment, Level, Pairing, PairingKind, Point, Region, Unit, UnitType
 from apps.regions.services import grid_assign_worker, region_create
 
 SEED = 20250101
@@ -69,8 +60,8 @@ class DemoCityBuilder:
         self.logins: dict[str, User] = {}
         self.demo_grids: tuple[Region, ...] = ()
         self.login_scope: dict[str, str] = {}
-        self.worker_count = 0
         self.extra_users = 0
+        self._password_hash = ""
 
     def build(self) -> Region:
         """Write the whole city; the caller wraps this in one transaction."""
@@ -82,8 +73,6 @@ class DemoCityBuilder:
         self._build_pairings()
         return self.city
 
-    # ---- people and numbers -------------------------------------------------------------------------
-
     def person(self) -> str:
         """A plausible Chinese full name."""
         return self.rng.choice(demo.SURNAMES) + self.rng.choice(demo.GIVEN_NAMES)
@@ -92,13 +81,18 @@ class DemoCityBuilder:
         """A valid-looking 11-digit mobile number."""
         return self.rng.choice(demo.MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
 
+    @property
+    def password_hash(self) -> str:
+        """The demo password hashed once for all bulk-created users (hashing each would take seconds)."""
+        if not self._password_hash:
+            self._password_hash = make_password(settings.DEMO_PASSWORD)
+        return self._password_hash
+
     def near(self, region: Region, spread: float) -> tuple[Decimal, Decimal]:
         """A coordinate within ±spread degrees of a region's centre."""
         lat = _clamp(float(region.centre_lat or 0) + self.rng.uniform(-spread, spread), demo.LAT_RANGE)
         lng = _clamp(float(region.centre_lng or 0) + self.rng.uniform(-spread, spread), demo.LNG_RANGE)
         return _degrees(lat), _degrees(lng)
-
-    # ---- territory -----------------------------------------------------------------------------------
 
     def _build_territory(self) -> None:
         """市 → 区 → 街道 → 社区 → 网格, with hierarchical codes."""
@@ -137,8 +131,6 @@ class DemoCityBuilder:
             region = self.parent_of[region.pk]
         return region
 
-    # ---- units ---------------------------------------------------------------------------------------
-
     def _build_units(self) -> None:
         """市直 departments, every 街道办, a few 社区居委会 and 企事业单位, with contacts."""
         specs: list[tuple[str, str, str, Region | None]] = [
@@ -176,8 +168,6 @@ class DemoCityBuilder:
             name = f"{self.street_of(grid).name}办事处"
         return self.units[name]
 
-    # ---- points --------------------------------------------------------------------------------------
-
     def _build_points(self) -> None:
         """About 1,000 named points, every grid holding at least two, numbered in territory order."""
         planned = [
@@ -209,7 +199,9 @@ class DemoCityBuilder:
         if kind in demo.ROAD_TYPES:
             address = f"{district.name}{street.name}{name}"
         else:
-            address = f"{district.name}{street.name}{self.rng.choice(demo.ROADS)}{self.rng.randint(1, 399)}号"
+            # A 公厕 named after a road should stand on that road.
+            road = next((r for r in demo.ROADS if name.startswith(r)), None) or self.rng.choice(demo.ROADS)
+            address = f"{district.name}{street.name}{road}{self.rng.randint(1, 399)}号"
         lat, lng = self.near(grid, POINT_SPREAD)
         unit = self.responsible_unit(kind, grid)
         return Point(
@@ -222,8 +214,6 @@ class DemoCityBuilder:
             lng=lng,
             responsible_unit=unit,
         )
-
-    # ---- users ---------------------------------------------------------------------------------------
 
     def _demo_grids(self) -> tuple[Region, Region]:
         """Two grids of the first 街道, in different 社区, each with several points incl. one of 市城管局."""
@@ -273,14 +263,13 @@ class DemoCityBuilder:
         scopes: list[Region] | None = None,
         names: list[str] | None = None,
     ) -> list[User]:
-        """Create many users with one role sharing one password hash (hashing each would take seconds)."""
-        password = make_password(settings.DEMO_PASSWORD)
+        """Create many users with one role, all sharing one password hash."""
         rows = [
             User(
                 username=username,
                 real_name=names[i] if names else self.person(),
                 mobile=self.mobile(),
-                password=password,
+                password=self.password_hash,
                 scope_region=scopes[i] if scopes else None,
             )
             for i, username in enumerate(usernames)
@@ -304,9 +293,6 @@ class DemoCityBuilder:
                 for index, grid in enumerate(staffed)
             ]
         )
-        self.worker_count = len(workers) + len(self.demo_grids)
-
-    # ---- pairings ------------------------------------------------------------------------------------
 
     def _build_pairings(self) -> None:
         """包保领导 per 街道, 挂钩单位 for a dozen 社区, 网格长 for the grids of the first 区."""
@@ -351,9 +337,10 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-align text to a display width."""
-    return text + " " * max(width - _width(text), 0)
+def _row(*cells: str, widths: tuple[int, ...] = (12, 12, 16)) -> str:
+    """One line of the logins table, columns aligned by display width."""
+    padded = [cell + " " * max(width - _width(cell), 0) for cell, width in zip(cells, widths, strict=False)]
+    return "  " + "".join(padded) + "".join(cells[len(widths) :])
 
 
 class Command(BaseCommand):
@@ -363,9 +350,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         """--if-empty (the default behaviour, stated explicitly) and --force."""
-        parser.add_argument(
-            "--if-empty", action="store_true", help="仅当演示城市尚不存在时生成（默认如此）。"
-        )
+        parser.add_argument("--if-empty", action="store_true", help="仅在演示城市不存在时生成（默认）。")
         parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也写入演示数据。")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -395,26 +380,21 @@ class Command(BaseCommand):
 
     def _report(self, builder: DemoCityBuilder, city: Region, seconds: float) -> None:
         """Counts per level, units, points, users, then the demo logins."""
-        regions = Region.objects.subtree_of(city)
-        levels = dict(regions.values_list("level").annotate(n=Count("id")))
-        points = Point.objects.filter(grid__path__startswith=city.path)
+        regions = Region.objects.filter(path__startswith=city.path)
+        levels = dict(regions.order_by().values_list("level").annotate(n=Count("id")))
+        points = Point.objects.in_region(city)
         kinds = points.values("type").distinct().count()
         unstaffed = regions.grids().filter(assignments__isnull=True).count()
         pairings = Pairing.objects.filter(region__path__startswith=city.path).count()
         users = len(builder.logins) + builder.extra_users
+        workers = GridAssignment.objects.filter(grid__path__startswith=city.path).values("worker").distinct()
         write = self.stdout.write
         write(self.style.SUCCESS(f"演示城市「{city.name}」已生成，用时 {seconds:.1f} 秒。"))
         write("  区域：" + " · ".join(f"{level.label} {levels.get(level.value, 0)}" for level in Level))
         write(f"  责任单位 {len(builder.units)} · 点位 {points.count()}（{kinds} 类）· 包保挂钩 {pairings}")
-        write(f"  用户 {users}（网格员 {builder.worker_count}；{unstaffed} 个网格未配网格员）")
+        write(f"  用户 {users}（网格员 {workers.count()}；{unstaffed} 个网格未配网格员）")
         write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
-        write("  " + _pad("用户名", 12) + _pad("姓名", 12) + _pad("角色", 16) + "范围")
+        write(_row("用户名", "姓名", "角色", "范围"))
         for username, user in builder.logins.items():
-            role = "、".join(str(role.label) for role in user.roles)
-            write(
-                "  "
-                + _pad(username, 12)
-                + _pad(user.real_name, 12)
-                + _pad(role, 16)
-                + builder.login_scope[username]
-            )
+            roles = "、".join(str(role.label) for role in user.roles)
+            write(_row(username, user.real_name, roles, builder.login_scope[username]))
