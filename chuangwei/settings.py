@@ -230,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PointTypeEnum": "apps.regions.models.PointType",
+        "UnitTypeEnum": "apps.regions.models.UnitType",
+        "LevelEnum": "apps.regions.models.Level",
+    },
 }
 
 LOGGING = {

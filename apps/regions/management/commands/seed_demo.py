@@ -321,7 +321,7 @@ class DemoCityBuilder:
         """Each 社区 of the first 区 gets a staff member who is 网格长 of all its grids."""
         district = self.parent_of[self.streets[0].pk]
         communities = [c for c in self.communities if self.parent_of[self.parent_of[c.pk].pk] == district]
-        own = self.logins["community"].scope_region
+        own = self.parent_of[self.demo_grids[0].pk]
         others = [c for c in communities if c != own]
         staff = self.bulk_users(Role.COMMUNITY, demo.community_staff_usernames(), scopes=others)
         chief_of = {

@@ -1,0 +1,77 @@
+"""Each role lands on a home page with its own real numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import World
+
+
+def test_anonymous_home_redirects_to_login(client: Any, db: Any) -> None:
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_grid_worker_home_lists_only_their_grid(login: Any, world: World) -> None:
+    response = login("grid").get(reverse("home"))
+    grids = response.context["grid_home"]["grids"]
+    assert [g.name for g in grids] == ["东湖1格"]
+    assert grids[0].point_count == 1
+    assert grids[0].ancestry == "东城区 / 东湖街道 / 东湖社区"
+    html = response.content.decode()
+    assert "东湖1格" in html and "东湖2格" not in html
+    assert "city" not in response.context
+
+
+def test_office_home_counts_the_whole_city(login: Any, world: World) -> None:
+    city = login("office").get(reverse("home")).context["city"]
+    assert [lv["n"] for lv in city["levels"]] == [1, 1, 2, 3, 4]
+    assert city["point_count"] == 4
+    assert city["grids_without_worker"] == 2
+    assert city["points_by_district"] == [{"name": "东城区", "pk": world.district.pk, "n": 4}]
+    assert {row["label"]: row["n"] for row in city["points_by_type"]}["农贸市场"] == 1
+
+
+def test_leader_home_is_the_city_overview_without_edit_rights(login: Any, world: World) -> None:
+    response = login("leader").get(reverse("home"))
+    assert response.context["city"]["point_count"] == 4
+    assert "后台管理" not in response.content.decode()
+
+
+def test_street_home_counts_its_territory(login: Any, world: World) -> None:
+    territory = login("street").get(reverse("home")).context["territory"]
+    assert territory["root"] == world.street
+    assert (territory["grid_count"], territory["point_count"], territory["worker_count"]) == (3, 3, 2)
+    assert [g.name for g in territory["uncovered_grids"]] == ["湖滨1格"]
+
+
+def test_unit_home_counts_its_points(login: Any, world: World) -> None:
+    unit_home = login("unit").get(reverse("home")).context["unit_home"]
+    assert unit_home["unit"] == world.unit_city
+    assert unit_home["point_count"] == 2
+
+
+@pytest.mark.parametrize(("name", "section"), [("office", "city-home"), ("leader", "city-home"),
+                                               ("inspector", "city-home"), ("street", "territory-home"),
+                                               ("community", "territory-home"), ("unit", "unit-home"),
+                                               ("grid", "grid-home")])
+def test_every_role_lands_on_its_own_section(login: Any, world: World, name: str, section: str) -> None:
+    response = login(name).get(reverse("accounts:login"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert f'id="{section}"' in response.content.decode()
+
+
+def test_login_with_wrong_password_shows_chinese_error(client: Any, actors: Any) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "t_grid", "password": "nope"})
+    assert "用户名或密码错误" in response.content.decode()
+
+
+def test_navigation_follows_roles(login: Any, world: World) -> None:
+    grid_nav = [i["label"] for i in login("grid").get(reverse("home")).context["nav_items"]]
+    office_nav = [i["label"] for i in login("office").get(reverse("home")).context["nav_items"]]
+    assert grid_nav == ["首页", "我的网格", "点位"]
+    assert office_nav == ["首页", "区域", "责任单位", "点位"]
