@@ -16,7 +16,7 @@ PROD = {"DEBUG": "false", "SECRET_KEY": "x7#Kq2!vLp9@Zr4$Tw8%Yb1^Nc6&Md3*Hf5(Gj0
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Run manage.py in a clean environment with only the given variables set."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL",
-                                                              "ALLOWED_HOSTS"}}
+                                                              "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120, check=False)
 
