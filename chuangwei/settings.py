@@ -22,7 +22,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use one of true/false, 1/0, yes/no, on/off.")
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use one of true/false, 1/0, yes/no, on/off."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -47,7 +49,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 # A known development key, accepted only while DEBUG is on.
-_DEV_SECRET_KEY = "dev-only-insecure-key-chuangwei-do-not-use-in-production-0123456789"
+_DEV_SECRET_KEY = "dev-only-insecure-key-chuangwei-do-not-use-in-production-0123456789"  # noqa: S105 -- refused whenever DEBUG is off
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -94,7 +96,7 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:
-    # WhiteNoise serves the collected, hashed static files in production; runserver serves them while debugging.
+    # WhiteNoise serves collected, hashed static files in production; runserver does it in DEBUG.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "chuangwei.urls"
@@ -120,7 +122,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+        DATABASES = {
+            "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        }
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -246,4 +250,4 @@ LOGGING = {
 }
 
 # seed_demo refuses to touch a database that is not a demo unless forced; see apps/regions/management.
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo1234"  # noqa: S105 -- the published demo password, refused without DEBUG

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from apps.dashboards.views import home
 from apps.core import views as core_views
+from apps.dashboards.views import home
 
 admin.site.site_header = "创卫管理系统 后台"
 admin.site.site_title = "创卫管理系统"

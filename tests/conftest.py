@@ -1,8 +1,8 @@
 """Shared fixtures: a small territory tree, units, points and one actor per role.
 
-    清河市 ─ 东城区 ─ 东湖街道 ─ 东湖社区 ─ 东湖1格 (P1 城管) · 东湖2格 (P2 市场监管)
-                   │          └ 湖滨社区 ─ 湖滨1格 (P3 城管)
-                   └ 西山街道 ─ 西山社区 ─ 西山1格 (P4 市场监管)
+清河市 ─ 东城区 ─ 东湖街道 ─ 东湖社区 ─ 东湖1格 (P1 城管) · 东湖2格 (P2 市场监管)
+               │          └ 湖滨社区 ─ 湖滨1格 (P3 城管)
+               └ 西山街道 ─ 西山社区 ─ 西山1格 (P4 市场监管)
 """
 
 from __future__ import annotations
@@ -65,8 +65,13 @@ def _tree() -> dict[str, Region]:
     community_b = region_create(parent=street, code="C2", name="湖滨社区")
     community_c = region_create(parent=street_b, code="C3", name="西山社区")
     return {
-        "city": city, "district": district, "street": street, "street_b": street_b,
-        "community": community, "community_b": community_b, "community_c": community_c,
+        "city": city,
+        "district": district,
+        "street": street,
+        "street_b": street_b,
+        "community": community,
+        "community_b": community_b,
+        "community_c": community_c,
         "grid": region_create(parent=community, code="G1", name="东湖1格"),
         "grid2": region_create(parent=community, code="G2", name="东湖2格"),
         "grid3": region_create(parent=community_b, code="G3", name="湖滨1格"),
@@ -81,11 +86,18 @@ def world(db: Any) -> World:
     unit_city = UnitFactory(name="市城管局", type=UnitType.URBAN_MGMT)
     unit_market = UnitFactory(name="市市场监督管理局", type=UnitType.MARKET)
     points = {
-        "p1": PointFactory(name="东湖农贸市场", type=PointType.MARKET, grid=regions["grid"], responsible_unit=unit_city),
-        "p2": PointFactory(name="东湖路", type=PointType.MAIN_ROAD, grid=regions["grid2"], responsible_unit=unit_market),
-        "p3": PointFactory(name="湖滨公厕", type=PointType.TOILET, grid=regions["grid3"], responsible_unit=unit_city),
-        "p4": PointFactory(name="西山面馆", type=PointType.SMALL_FOOD, grid=regions["grid4"],
-                           responsible_unit=unit_market),
+        "p1": PointFactory(
+            name="东湖农贸市场", type=PointType.MARKET, grid=regions["grid"], responsible_unit=unit_city
+        ),
+        "p2": PointFactory(
+            name="东湖路", type=PointType.MAIN_ROAD, grid=regions["grid2"], responsible_unit=unit_market
+        ),
+        "p3": PointFactory(
+            name="湖滨公厕", type=PointType.TOILET, grid=regions["grid3"], responsible_unit=unit_city
+        ),
+        "p4": PointFactory(
+            name="西山面馆", type=PointType.SMALL_FOOD, grid=regions["grid4"], responsible_unit=unit_market
+        ),
     }
     return World(**regions, unit_city=unit_city, unit_market=unit_market, **points)
 

@@ -26,7 +26,12 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).select_related("unit", "scope_region").prefetch_related("role_grants")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "scope_region")
+            .prefetch_related("role_grants")
+        )
 
     @admin.display(description="角色")
     def role_list(self, user: User) -> str:

@@ -17,12 +17,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [("首页", reverse("home"))]
     if user.sees_everything:
-        items += [("区域", reverse("regions:list")), ("责任单位", reverse("units:list")),
-                  ("点位", reverse("points:list"))]
+        items += [
+            ("区域", reverse("regions:list")),
+            ("责任单位", reverse("units:list")),
+            ("点位", reverse("points:list")),
+        ]
     else:
         if user.has_role(Role.STREET, Role.COMMUNITY) and user.scope_region_id:
-            items += [("辖区", reverse("regions:detail", args=[user.scope_region_id])),
-                      ("区域", reverse("regions:list")), ("责任单位", reverse("units:list"))]
+            items += [
+                ("辖区", reverse("regions:detail", args=[user.scope_region_id])),
+                ("区域", reverse("regions:list")),
+                ("责任单位", reverse("units:list")),
+            ]
         if user.has_role(Role.UNIT) and user.unit_id:
             items.append(("本单位", reverse("units:detail", args=[user.unit_id])))
         if user.has_role(Role.GRID_WORKER):

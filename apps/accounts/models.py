@@ -31,17 +31,26 @@ mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入11位手机号码�
 
 
 class User(AbstractUser):
-    """A person who signs in: office staff, leader, unit staff, street/community staff, grid worker, inspector."""
+    """A person who signs in: office, leader, unit, street/community staff, grid worker, inspector."""
 
     real_name = models.CharField("姓名", max_length=30, blank=True)
     mobile = models.CharField("手机号", max_length=11, blank=True, validators=[mobile_validator])
     unit = models.ForeignKey(
-        "regions.Unit", verbose_name="所属单位", on_delete=models.PROTECT, null=True, blank=True,
+        "regions.Unit",
+        verbose_name="所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="staff",
     )
     scope_region = models.ForeignKey(
-        "regions.Region", verbose_name="管辖区域", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="staff", help_text="街道、社区工作人员管辖的区域（含下级）。",
+        "regions.Region",
+        verbose_name="管辖区域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="街道、社区工作人员管辖的区域（含下级）。",
     )
 
     objects = UserManager()

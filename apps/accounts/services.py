@@ -37,12 +37,17 @@ def user_create(
     scope_region: Region | None = None,
     is_superuser: bool = False,
 ) -> User:
-    """Create a user with roles; role requirements (unit, territory) are checked before anything is written."""
+    """Create a user with roles; role requirements (unit, territory) are checked before any write."""
     role_set = set(roles)
     _check_role_requirements(roles=role_set, unit=unit, scope_region=scope_region)
     user = User(
-        username=username, real_name=real_name, mobile=mobile, unit=unit, scope_region=scope_region,
-        is_superuser=is_superuser, is_staff=is_superuser or bool(role_set & {Role.ADMIN}),
+        username=username,
+        real_name=real_name,
+        mobile=mobile,
+        unit=unit,
+        scope_region=scope_region,
+        is_superuser=is_superuser,
+        is_staff=is_superuser or bool(role_set & {Role.ADMIN}),
     )
     user.set_password(password)
     user.full_clean()

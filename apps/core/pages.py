@@ -12,8 +12,14 @@ from django_filters import FilterSet
 PER_PAGE = 50
 
 
-def list_page(request: HttpRequest, *, template: str, filterset: FilterSet, context: dict[str, Any] | None = None,
-              per_page: int = PER_PAGE) -> TemplateResponse:
+def list_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    filterset: FilterSet,
+    context: dict[str, Any] | None = None,
+    per_page: int = PER_PAGE,
+) -> TemplateResponse:
     """Render a filtered, paginated list; an htmx request gets only the `results` partial."""
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))

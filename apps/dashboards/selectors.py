@@ -27,10 +27,13 @@ def city_overview(user: User) -> dict[str, Any]:
     district_len = Level.DISTRICT.depth * Region.steplen
     per_path = dict(
         points.annotate(district_path=Substr("grid__path", 1, district_len))
-        .values_list("district_path").annotate(n=Count("pk")).order_by()
+        .values_list("district_path")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     per_district = [
-        {"name": d.name, "pk": d.pk, "n": per_path.get(d.path, 0)} for d in regions.filter(level=Level.DISTRICT)
+        {"name": d.name, "pk": d.pk, "n": per_path.get(d.path, 0)}
+        for d in regions.filter(level=Level.DISTRICT)
     ]
     return {
         "levels": [{"label": str(lv.label), "n": level_counts.get(lv.value, 0)} for lv in Level],
@@ -49,8 +52,9 @@ def territory_overview(user: User) -> dict[str, Any]:
     if root is None:
         return {}
     regions = Region.objects.visible_to(user).subtree_of(root)
-    grids = regions.grids().annotate(point_count=Count("points", distinct=True),
-                                     worker_count=Count("assignments", distinct=True))
+    grids = regions.grids().annotate(
+        point_count=Count("points", distinct=True), worker_count=Count("assignments", distinct=True)
+    )
     points = Point.objects.visible_to(user).active().in_region(root)
     children = regions.filter(depth=root.depth + 1).annotate(
         grid_count=Count("pk", filter=Q(level=Level.GRID))
@@ -62,7 +66,10 @@ def territory_overview(user: User) -> dict[str, Any]:
         "point_count": points.count(),
         "points_by_type": _type_counts(points),
         "uncovered_grids": [g for g in grids if g.worker_count == 0][:20],
-        "worker_count": GridAssignment.objects.filter(grid__in=grids.values("pk")).values("worker").distinct().count(),
+        "worker_count": GridAssignment.objects.filter(grid__in=grids.values("pk"))
+        .values("worker")
+        .distinct()
+        .count(),
     }
 
 
@@ -83,12 +90,17 @@ def unit_overview(user: User) -> dict[str, Any]:
 def grid_worker_overview(user: User) -> dict[str, Any]:
     """A grid worker's grids, each with its points counted by type."""
     grids = list(
-        Region.objects.visible_to(user).filter(assignments__worker=user)
+        Region.objects.visible_to(user)
+        .filter(assignments__worker=user)
         .annotate(point_count=Count("points", filter=Q(points__is_active=True)))
     )
     rows = (
-        Point.objects.visible_to(user).active().filter(grid__in=[g.pk for g in grids])
-        .values("grid_id", "type").annotate(n=Count("pk")).order_by("grid_id", "type")
+        Point.objects.visible_to(user)
+        .active()
+        .filter(grid__in=[g.pk for g in grids])
+        .values("grid_id", "type")
+        .annotate(n=Count("pk"))
+        .order_by("grid_id", "type")
     )
     labels = dict(PointType.choices)
     by_grid: dict[int, list[str]] = {}

@@ -35,8 +35,15 @@ class UnitAdmin(ImportExportModelAdmin):
     """Responsible units; import/export through Excel."""
 
     resource_classes = [UnitResource]
-    list_display = ["name", "type", "principal_name", "principal_phone", "liaison_name", "liaison_phone",
-                    "is_active"]
+    list_display = [
+        "name",
+        "type",
+        "principal_name",
+        "principal_phone",
+        "liaison_name",
+        "liaison_phone",
+        "is_active",
+    ]
     list_filter = ["type", "is_active"]
     search_fields = ["name", "short_name", "principal_name", "liaison_name"]
     autocomplete_fields = ["region"]

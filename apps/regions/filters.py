@@ -53,8 +53,12 @@ class RegionFilter(SearchMixin):
 class UnitFilter(SearchMixin):
     """Filter units by type and text."""
 
-    search_fields = ("name__icontains", "short_name__icontains", "principal_name__icontains",
-                     "liaison_name__icontains")
+    search_fields = (
+        "name__icontains",
+        "short_name__icontains",
+        "principal_name__icontains",
+        "liaison_name__icontains",
+    )
     type = filters.ChoiceFilter(label="单位类型", choices=UnitType.choices)
 
     class Meta:

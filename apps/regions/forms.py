@@ -26,8 +26,19 @@ class UnitForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "type", "region", "principal_name", "principal_phone", "liaison_name",
-                  "liaison_phone", "webhook_kind", "webhook_url", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "type",
+            "region",
+            "principal_name",
+            "principal_phone",
+            "liaison_name",
+            "liaison_phone",
+            "webhook_kind",
+            "webhook_url",
+            "is_active",
+        ]
 
     def __init__(self, *args: Any, contacts_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -47,18 +47,26 @@ class Level(models.TextChoices):
 
 
 class Region(MP_Node):
-    """One node of the territory tree; materialised paths make subtree queries a single indexed prefix scan."""
+    """A node of the territory tree; materialised paths make a subtree one indexed prefix scan."""
 
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=100)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     boundary = models.JSONField("边界(GeoJSON)", null=True, blank=True)
     centre_lat = models.DecimalField(
-        "中心纬度", max_digits=9, decimal_places=6, null=True, blank=True,
+        "中心纬度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
     centre_lng = models.DecimalField(
-        "中心经度", max_digits=9, decimal_places=6, null=True, blank=True,
+        "中心经度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -135,7 +143,12 @@ class Unit(TimeStampedModel):
     short_name = models.CharField("简称", max_length=30, blank=True)
     type = models.CharField("单位类型", max_length=20, choices=UnitType.choices)
     region = models.ForeignKey(
-        Region, verbose_name="所属区域", on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+        Region,
+        verbose_name="所属区域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
         help_text="街道办、社区等属地单位填其辖区；市直部门留空或填市。",
     )
     principal_name = models.CharField("负责人", max_length=30, blank=True)
@@ -188,19 +201,35 @@ class Point(TimeStampedModel):
     type = models.CharField("点位类型", max_length=20, choices=PointType.choices)
     address = models.CharField("地址", max_length=200, blank=True)
     grid = models.ForeignKey(
-        Region, verbose_name="所属网格", on_delete=models.PROTECT, related_name="points",
+        Region,
+        verbose_name="所属网格",
+        on_delete=models.PROTECT,
+        related_name="points",
         limit_choices_to={"level": Level.GRID},
     )
     lat = models.DecimalField(
-        "纬度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True,
+        "纬度(WGS-84)",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
     lng = models.DecimalField(
-        "经度(WGS-84)", max_digits=9, decimal_places=6, null=True, blank=True,
+        "经度(WGS-84)",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
     responsible_unit = models.ForeignKey(
-        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="points", null=True, blank=True,
+        Unit,
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="points",
+        null=True,
+        blank=True,
     )
     is_active = models.BooleanField("在用", default=True)
 
@@ -236,11 +265,17 @@ class GridAssignment(models.Model):
     """A grid worker (网格员) assigned to patrol a grid."""
 
     grid = models.ForeignKey(
-        Region, verbose_name="网格", on_delete=models.CASCADE, related_name="assignments",
+        Region,
+        verbose_name="网格",
+        on_delete=models.CASCADE,
+        related_name="assignments",
         limit_choices_to={"level": Level.GRID},
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="网格员", on_delete=models.CASCADE, related_name="grid_assignments",
+        settings.AUTH_USER_MODEL,
+        verbose_name="网格员",
+        on_delete=models.CASCADE,
+        related_name="grid_assignments",
     )
     assigned_at = models.DateTimeField("分配时间", auto_now_add=True)
 
@@ -249,7 +284,9 @@ class GridAssignment(models.Model):
     class Meta:
         verbose_name = "网格员分配"
         verbose_name_plural = "网格员分配"
-        constraints = [models.UniqueConstraint(fields=["grid", "worker"], name="gridassignment_unique_grid_worker")]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "worker"], name="gridassignment_unique_grid_worker")
+        ]
 
     def __str__(self) -> str:
         return f"{self.grid} · {self.worker}"
@@ -278,11 +315,20 @@ class Pairing(models.Model):
     region = models.ForeignKey(Region, verbose_name="区域", on_delete=models.CASCADE, related_name="pairings")
     kind = models.CharField("类型", max_length=16, choices=PairingKind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.CASCADE, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name="人员",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="pairings",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name="单位", on_delete=models.CASCADE, null=True, blank=True, related_name="pairings",
+        Unit,
+        verbose_name="单位",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pairings",
     )
     note = models.CharField("备注", max_length=100, blank=True)
 
@@ -300,10 +346,14 @@ class Pairing(models.Model):
                 name="pairing_unit_xor_user_by_kind",
             ),
             models.UniqueConstraint(
-                fields=["region", "kind", "user"], condition=Q(user__isnull=False), name="pairing_unique_user",
+                fields=["region", "kind", "user"],
+                condition=Q(user__isnull=False),
+                name="pairing_unique_user",
             ),
             models.UniqueConstraint(
-                fields=["region", "kind", "unit"], condition=Q(unit__isnull=False), name="pairing_unique_unit",
+                fields=["region", "kind", "unit"],
+                condition=Q(unit__isnull=False),
+                name="pairing_unique_unit",
             ),
         ]
 

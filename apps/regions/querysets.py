@@ -28,7 +28,7 @@ class RegionQuerySet(MP_NodeQuerySet):
     """Reads over the territory tree."""
 
     def visible_to(self, user: AnyUser) -> RegionQuerySet:
-        """Regions the user may see: everything for the office and leaders, else their subtree, grids or pairs."""
+        """Regions the user may see: all for office and leaders, else their subtree, grids or pairs."""
         return self.within(territory_scope(user))
 
     def within(self, scope: TerritoryScope) -> RegionQuerySet:
@@ -41,7 +41,9 @@ class RegionQuerySet(MP_NodeQuerySet):
         if scope.unit_id:
             from apps.regions.models import Point
 
-            conditions.append(Q(pk__in=Point.objects.filter(responsible_unit_id=scope.unit_id).values("grid_id")))
+            conditions.append(
+                Q(pk__in=Point.objects.filter(responsible_unit_id=scope.unit_id).values("grid_id"))
+            )
         return self.filter(_any(conditions))
 
     def subtree_of(self, region: Any) -> RegionQuerySet:

@@ -12,8 +12,16 @@ class UnitResource(resources.ModelResource):
     class Meta:
         model = Unit
         import_id_fields = ["name"]
-        fields = ["name", "short_name", "type", "principal_name", "principal_phone", "liaison_name",
-                  "liaison_phone", "is_active"]
+        fields = [
+            "name",
+            "short_name",
+            "type",
+            "principal_name",
+            "principal_phone",
+            "liaison_name",
+            "liaison_phone",
+            "is_active",
+        ]
 
 
 class PointResource(resources.ModelResource):
@@ -21,7 +29,9 @@ class PointResource(resources.ModelResource):
 
     grid = fields.Field(attribute="grid", column_name="grid", widget=ForeignKeyWidget(Region, field="code"))
     responsible_unit = fields.Field(
-        attribute="responsible_unit", column_name="responsible_unit", widget=ForeignKeyWidget(Unit, field="name")
+        attribute="responsible_unit",
+        column_name="responsible_unit",
+        widget=ForeignKeyWidget(Unit, field="name"),
     )
 
     class Meta:

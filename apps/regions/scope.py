@@ -67,5 +67,7 @@ def _compute(user: User) -> TerritoryScope:
         grid_ids = frozenset(GridAssignment.objects.filter(worker=user).values_list("grid_id", flat=True))
     unit_id = user.unit_id if user.has_role(Role.UNIT) else None
     if unit_id:
-        paths += Pairing.objects.filter(unit_id=unit_id, kind=PairingKind.UNIT).values_list("region__path", flat=True)
+        paths += Pairing.objects.filter(unit_id=unit_id, kind=PairingKind.UNIT).values_list(
+            "region__path", flat=True
+        )
     return TerritoryScope(subtree_paths=tuple(sorted(set(paths))), grid_ids=grid_ids, unit_id=unit_id)

@@ -13,7 +13,14 @@ from apps.regions.permissions import can_change_point, can_change_region, can_ch
 from apps.regions.scope import forget_scope
 
 POINT_EDITABLE = ("name", "type", "address", "grid", "lat", "lng", "responsible_unit", "is_active")
-UNIT_CONTACT_FIELDS = ("principal_name", "principal_phone", "liaison_name", "liaison_phone", "webhook_kind", "webhook_url")
+UNIT_CONTACT_FIELDS = (
+    "principal_name",
+    "principal_phone",
+    "liaison_name",
+    "liaison_phone",
+    "webhook_kind",
+    "webhook_url",
+)
 UNIT_EDITABLE = ("name", "short_name", "type", "region", "is_active", *UNIT_CONTACT_FIELDS)
 REGION_EDITABLE = ("name", "boundary", "centre_lat", "centre_lng")
 
@@ -100,8 +107,15 @@ def grid_unassign_worker(*, grid: Region, worker: User, actor: User) -> None:
 
 
 @transaction.atomic
-def pairing_create(*, region: Region, kind: str, actor: User, user: User | None = None,
-                   unit: Unit | None = None, note: str = "") -> Pairing:
+def pairing_create(
+    *,
+    region: Region,
+    kind: str,
+    actor: User,
+    user: User | None = None,
+    unit: Unit | None = None,
+    note: str = "",
+) -> Pairing:
     """Pair a leader, unit or grid chief with a region (idempotent)."""
     require(can_change_region(actor, region) or actor.manages_everything)
     pairing = Pairing(region=region, kind=kind, user=user, unit=unit, note=note)

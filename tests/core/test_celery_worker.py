@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set: no broker for a real worker"),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="a worker process cannot reach the in-memory SQLite test database; runs on PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a worker process cannot reach the in-memory SQLite test database; runs on PostgreSQL",
+    ),
 ]
 
 
@@ -37,11 +39,32 @@ def _test_database_url() -> str:
 def worker(transactional_db: Any) -> Any:
     """A Celery worker on a queue of its own, so no other worker on this Redis can take the task."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": _test_database_url(), "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "chuangwei", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "-l", "warning", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "chuangwei",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         yield queue

@@ -23,7 +23,8 @@ def test_grid_worker_home_lists_only_their_grid(login: Any, world: World) -> Non
     assert grids[0].point_count == 1
     assert grids[0].ancestry == "东城区 / 东湖街道 / 东湖社区"
     html = response.content.decode()
-    assert "东湖1格" in html and "东湖2格" not in html
+    assert "东湖1格" in html
+    assert "东湖2格" not in html
     assert "city" not in response.context
 
 
@@ -55,10 +56,18 @@ def test_unit_home_counts_its_points(login: Any, world: World) -> None:
     assert unit_home["point_count"] == 2
 
 
-@pytest.mark.parametrize(("name", "section"), [("office", "city-home"), ("leader", "city-home"),
-                                               ("inspector", "city-home"), ("street", "territory-home"),
-                                               ("community", "territory-home"), ("unit", "unit-home"),
-                                               ("grid", "grid-home")])
+@pytest.mark.parametrize(
+    ("name", "section"),
+    [
+        ("office", "city-home"),
+        ("leader", "city-home"),
+        ("inspector", "city-home"),
+        ("street", "territory-home"),
+        ("community", "territory-home"),
+        ("unit", "unit-home"),
+        ("grid", "grid-home"),
+    ],
+)
 def test_every_role_lands_on_its_own_section(login: Any, world: World, name: str, section: str) -> None:
     response = login(name).get(reverse("accounts:login"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("home")

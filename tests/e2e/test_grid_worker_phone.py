@@ -22,12 +22,14 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.click("button[type=submit]")
 
 
-def test_grid_worker_sees_their_grid_on_a_phone(phone: Any, live_server: Any, world: World, actors: Any,
-                                                transactional_db: Any) -> None:
+def test_grid_worker_sees_their_grid_on_a_phone(
+    phone: Any, live_server: Any, world: World, actors: Any, transactional_db: Any
+) -> None:
     sign_in(phone, live_server.url, "t_grid")
     phone.wait_for_selector("#grid-home")
     home = phone.inner_text("#grid-home")
-    assert "东湖1格" in home and "东湖2格" not in home
+    assert "东湖1格" in home
+    assert "东湖2格" not in home
     # Nothing on the page is wider than the phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -42,7 +44,9 @@ def test_grid_worker_sees_their_grid_on_a_phone(phone: Any, live_server: Any, wo
     assert response.status == 404
 
 
-def test_login_error_is_shown_in_chinese(phone: Any, live_server: Any, actors: Any, transactional_db: Any) -> None:
+def test_login_error_is_shown_in_chinese(
+    phone: Any, live_server: Any, actors: Any, transactional_db: Any
+) -> None:
     phone.goto(f"{live_server.url}/accounts/login/")
     phone.fill("#id_username", "t_grid")
     phone.fill("#id_password", "wrong-password")

@@ -1,4 +1,4 @@
-"""Every region, unit and point page against the access matrix: anonymous, out of scope, read-only, allowed."""
+"""Region, unit and point pages against the access matrix: anonymous, outsider, read-only, allowed."""
 
 from __future__ import annotations
 
@@ -13,16 +13,27 @@ from apps.regions.models import Point
 from tests.conftest import World
 from tests.regions.factories import PointFactory
 
-ALL = ["admin", "office", "leader", "inspector", "unit", "unit_other", "street", "street_other", "community",
-       "grid", "grid2"]
+ALL = [
+    "admin",
+    "office",
+    "leader",
+    "inspector",
+    "unit",
+    "unit_other",
+    "street",
+    "street_other",
+    "community",
+    "grid",
+    "grid2",
+]
 
 
 def expect(allowed: list[str], *, forbidden: list[str] = (), hidden: list[str] = ()) -> dict[str, int]:
     """Status per actor: 200 allowed, 403 seen-but-read-only, 404 out of scope, 302 anonymous."""
     table = {"anon": 302}
-    table.update({name: 200 for name in allowed})
-    table.update({name: 403 for name in forbidden})
-    table.update({name: 404 for name in hidden})
+    table.update(dict.fromkeys(allowed, 200))
+    table.update(dict.fromkeys(forbidden, 403))
+    table.update(dict.fromkeys(hidden, 404))
     assert set(table) == {"anon", *ALL}, set(ALL) - set(table)
     return table
 
@@ -33,29 +44,71 @@ MATRIX: list[tuple[str, str, dict[str, int]]] = [
     ("units:list", "", expect(ALL)),
     ("points:list", "", expect(ALL)),
     # p1 sits in 东湖1格 (grid), owned by 市城管局 (unit).
-    ("points:detail", "p1", expect([*SEE_ALL, "unit", "street", "community", "grid"],
-                                   hidden=["unit_other", "street_other", "grid2"])),
-    ("points:edit", "p1", expect(["admin", "office", "street", "community"],
-                                 forbidden=["leader", "inspector", "unit", "grid"],
-                                 hidden=["unit_other", "street_other", "grid2"])),
-    ("regions:detail", "grid", expect([*SEE_ALL, "unit", "street", "community", "grid"],
-                                      hidden=["unit_other", "street_other", "grid2"])),
-    ("regions:edit", "grid", expect(["admin", "office", "street", "community"],
-                                    forbidden=["leader", "inspector", "unit", "grid"],
-                                    hidden=["unit_other", "street_other", "grid2"])),
+    (
+        "points:detail",
+        "p1",
+        expect(
+            [*SEE_ALL, "unit", "street", "community", "grid"], hidden=["unit_other", "street_other", "grid2"]
+        ),
+    ),
+    (
+        "points:edit",
+        "p1",
+        expect(
+            ["admin", "office", "street", "community"],
+            forbidden=["leader", "inspector", "unit", "grid"],
+            hidden=["unit_other", "street_other", "grid2"],
+        ),
+    ),
+    (
+        "regions:detail",
+        "grid",
+        expect(
+            [*SEE_ALL, "unit", "street", "community", "grid"], hidden=["unit_other", "street_other", "grid2"]
+        ),
+    ),
+    (
+        "regions:edit",
+        "grid",
+        expect(
+            ["admin", "office", "street", "community"],
+            forbidden=["leader", "inspector", "unit", "grid"],
+            hidden=["unit_other", "street_other", "grid2"],
+        ),
+    ),
     # A 街道 sees its own node but may not rename it.
-    ("regions:edit", "street", expect(["admin", "office"], forbidden=["leader", "inspector", "street"],
-                                      hidden=["unit", "unit_other", "street_other", "community", "grid", "grid2"])),
-    ("units:detail", "unit_city", expect([*SEE_ALL, "unit", "street", "community", "grid"],
-                                         hidden=["unit_other", "street_other", "grid2"])),
-    ("units:edit", "unit_city", expect(["admin", "office", "unit"],
-                                       forbidden=["leader", "inspector", "street", "community", "grid"],
-                                       hidden=["unit_other", "street_other", "grid2"])),
+    (
+        "regions:edit",
+        "street",
+        expect(
+            ["admin", "office"],
+            forbidden=["leader", "inspector", "street"],
+            hidden=["unit", "unit_other", "street_other", "community", "grid", "grid2"],
+        ),
+    ),
+    (
+        "units:detail",
+        "unit_city",
+        expect(
+            [*SEE_ALL, "unit", "street", "community", "grid"], hidden=["unit_other", "street_other", "grid2"]
+        ),
+    ),
+    (
+        "units:edit",
+        "unit_city",
+        expect(
+            ["admin", "office", "unit"],
+            forbidden=["leader", "inspector", "street", "community", "grid"],
+            hidden=["unit_other", "street_other", "grid2"],
+        ),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("url_name", "target", "expected"), MATRIX, ids=[f"{u}:{t}" for u, t, _ in MATRIX])
-def test_page_access_matrix(login: Any, world: World, url_name: str, target: str, expected: dict[str, int]) -> None:
+def test_page_access_matrix(
+    login: Any, world: World, url_name: str, target: str, expected: dict[str, int]
+) -> None:
     args = [getattr(world, target).pk] if target else []
     url = reverse(url_name, args=args)
     got = {name: login(name).get(url).status_code for name in expected}
@@ -117,8 +170,16 @@ def test_list_page_query_count_does_not_grow_with_rows(login: Any, world: World,
 
 def test_point_edit_saves_and_redirects(login: Any, world: World) -> None:
     client = login("street")
-    data = {"name": "东湖农贸市场(新)", "type": "market", "address": "东湖路8号", "grid": world.grid2.pk,
-            "lat": "30.100000", "lng": "120.100000", "responsible_unit": world.unit_city.pk, "is_active": "on"}
+    data = {
+        "name": "东湖农贸市场(新)",
+        "type": "market",
+        "address": "东湖路8号",
+        "grid": world.grid2.pk,
+        "lat": "30.100000",
+        "lng": "120.100000",
+        "responsible_unit": world.unit_city.pk,
+        "is_active": "on",
+    }
     response = client.post(reverse("points:edit", args=[world.p1.pk]), data)
     assert response.status_code == 302
     world.p1.refresh_from_db()
@@ -127,7 +188,14 @@ def test_point_edit_saves_and_redirects(login: Any, world: World) -> None:
 
 def test_point_edit_rejects_bad_coordinates_in_chinese_and_changes_nothing(login: Any, world: World) -> None:
     client = login("office")
-    data = {"name": "改名", "type": "market", "grid": world.grid.pk, "lat": "95", "lng": "", "is_active": "on"}
+    data = {
+        "name": "改名",
+        "type": "market",
+        "grid": world.grid.pk,
+        "lat": "95",
+        "lng": "",
+        "is_active": "on",
+    }
     response = client.post(reverse("points:edit", args=[world.p1.pk]), data)
     assert response.status_code == 200
     assert "确保该值小于或等于90" in response.content.decode()
@@ -138,22 +206,35 @@ def test_unit_staff_edit_only_contacts(login: Any, world: World) -> None:
     client = login("unit")
     page = client.get(reverse("units:edit", args=[world.unit_city.pk]))
     assert "name" not in page.context["form"].fields
-    response = client.post(reverse("units:edit", args=[world.unit_city.pk]),
-                           {"principal_name": "李四", "principal_phone": "13900139000", "liaison_name": "",
-                            "liaison_phone": "", "webhook_kind": "", "webhook_url": "", "name": "被篡改"})
+    response = client.post(
+        reverse("units:edit", args=[world.unit_city.pk]),
+        {
+            "principal_name": "李四",
+            "principal_phone": "13900139000",
+            "liaison_name": "",
+            "liaison_phone": "",
+            "webhook_kind": "",
+            "webhook_url": "",
+            "name": "被篡改",
+        },
+    )
     assert response.status_code == 302
     world.unit_city.refresh_from_db()
     assert (world.unit_city.principal_name, world.unit_city.name) == ("李四", "市城管局")
 
 
 def test_unit_edit_rejects_bad_phone(login: Any, world: World) -> None:
-    response = login("unit").post(reverse("units:edit", args=[world.unit_city.pk]),
-                                  {"principal_name": "李四", "principal_phone": "12345"})
+    response = login("unit").post(
+        reverse("units:edit", args=[world.unit_city.pk]),
+        {"principal_name": "李四", "principal_phone": "12345"},
+    )
     assert response.status_code == 200
     assert "请输入11位手机号" in response.content.decode()
 
 
-def test_community_assigns_and_removes_a_grid_worker(login: Any, world: World, actors: dict[str, Any]) -> None:
+def test_community_assigns_and_removes_a_grid_worker(
+    login: Any, world: World, actors: dict[str, Any]
+) -> None:
     client = login("community")
     url = reverse("regions:workers", args=[world.grid.pk])
     client.post(url, {"username": "t_grid2"}, headers={"HX-Request": "true"})
@@ -167,8 +248,9 @@ def test_assigning_an_unknown_worker_says_so(login: Any, world: World) -> None:
     assert "找不到用户名为「nobody」的网格员" in response.content.decode()
 
 
-@pytest.mark.parametrize(("name", "status"), [("anon", 302), ("grid2", 404), ("leader", 403), ("grid", 403),
-                                               ("street", 200)])
+@pytest.mark.parametrize(
+    ("name", "status"), [("anon", 302), ("grid2", 404), ("leader", 403), ("grid", 403), ("street", 200)]
+)
 def test_worker_assignment_access(login: Any, world: World, name: str, status: int) -> None:
     response = login(name).post(reverse("regions:workers", args=[world.grid.pk]), {"username": "t_grid2"})
     assert response.status_code == status

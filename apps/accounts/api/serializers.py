@@ -28,8 +28,18 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "real_name", "mobile", "roles", "unit", "unit_name", "scope_region",
-                  "scope_region_name", "grid_ids"]
+        fields = [
+            "id",
+            "username",
+            "real_name",
+            "mobile",
+            "roles",
+            "unit",
+            "unit_name",
+            "scope_region",
+            "scope_region_name",
+            "grid_ids",
+        ]
 
     def get_roles(self, user: User) -> list[dict[str, str]]:
         """Role codes with their Chinese labels."""

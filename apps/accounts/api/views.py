@@ -33,7 +33,7 @@ class ObtainTokenView(views.APIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
-            # 400 as in DRF's own obtain_auth_token: the request is wrong, there is no scheme to challenge with.
+            # 400 as in DRF's obtain_auth_token: a bad request, with no auth scheme to challenge.
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -13,8 +13,18 @@ class RegionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Region
-        fields = ["id", "code", "name", "level", "level_display", "parent", "depth", "centre_lat", "centre_lng",
-                  "boundary"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "level",
+            "level_display",
+            "parent",
+            "depth",
+            "centre_lat",
+            "centre_lng",
+            "boundary",
+        ]
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -24,8 +34,19 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "type", "type_display", "region", "principal_name",
-                  "principal_phone", "liaison_name", "liaison_phone", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "type",
+            "type_display",
+            "region",
+            "principal_name",
+            "principal_phone",
+            "liaison_name",
+            "liaison_phone",
+            "is_active",
+        ]
 
 
 class PointSerializer(serializers.ModelSerializer):
@@ -33,12 +54,28 @@ class PointSerializer(serializers.ModelSerializer):
 
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)
-    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True, default=None)
+    responsible_unit_name = serializers.CharField(
+        source="responsible_unit.name", read_only=True, default=None
+    )
 
     class Meta:
         model = Point
-        fields = ["id", "code", "name", "type", "type_display", "address", "grid", "grid_name", "lat", "lng",
-                  "responsible_unit", "responsible_unit_name", "is_active", "updated_at"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "type",
+            "type_display",
+            "address",
+            "grid",
+            "grid_name",
+            "lat",
+            "lng",
+            "responsible_unit",
+            "responsible_unit_name",
+            "is_active",
+            "updated_at",
+        ]
         read_only_fields = ["id", "code", "updated_at"]
 
 

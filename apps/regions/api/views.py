@@ -51,13 +51,19 @@ class PointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> Any:
-        return Point.objects.visible_to(self.request.user).select_related("grid", "responsible_unit").order_by("code")
+        return (
+            Point.objects.visible_to(self.request.user)
+            .select_related("grid", "responsible_unit")
+            .order_by("code")
+        )
 
     @extend_schema(request=PointUpdateSerializer, responses=PointSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Edit a point through the same service as the page."""
         point = self.get_object()
-        serializer = PointUpdateSerializer(point, data=request.data, partial=True, context={"request": request})
+        serializer = PointUpdateSerializer(
+            point, data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         point = point_update(point=point, actor=request.user, data=dict(serializer.validated_data))
         return Response(PointSerializer(point).data, status=status.HTTP_200_OK)

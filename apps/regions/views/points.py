@@ -47,7 +47,12 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_object_or_404(Point.objects.visible_to(request.user).select_related("grid"), pk=pk)
     require(can_change_point(request.user, point))
     grids = Region.objects.visible_to(request.user).grids()
-    form = PointForm(request.POST or None, instance=point, grids=grids, units=Unit.objects.visible_to(request.user).active())
+    form = PointForm(
+        request.POST or None,
+        instance=point,
+        grids=grids,
+        units=Unit.objects.visible_to(request.user).active(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             point_update(point=Point.objects.get(pk=pk), actor=request.user, data=form.cleaned_data)

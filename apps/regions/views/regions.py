@@ -38,7 +38,9 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
         point_count=Count("points"), worker_count=Count("assignments", distinct=True)
     )
-    points = Point.objects.visible_to(request.user).in_region(region).select_related("grid", "responsible_unit")
+    points = (
+        Point.objects.visible_to(request.user).in_region(region).select_related("grid", "responsible_unit")
+    )
     context = {
         "region": region,
         "ancestors": [(a, a.pk in visible_ancestor_ids) for a in ancestors],
@@ -77,7 +79,9 @@ def region_workers(request: HttpRequest, pk: int) -> HttpResponse:
     grid = get_object_or_404(Region.objects.visible_to(request.user).grids(), pk=pk)
     require(can_change_region(request.user, grid))
     username = request.POST.get("username", "").strip()
-    worker = User.objects.filter(role_grants__role=Role.GRID_WORKER, is_active=True, username=username).first()
+    worker = User.objects.filter(
+        role_grants__role=Role.GRID_WORKER, is_active=True, username=username
+    ).first()
     error = ""
     if worker is None:
         error = f"找不到用户名为「{username}」的网格员。" if username else "请输入网格员的用户名。"
@@ -85,7 +89,10 @@ def region_workers(request: HttpRequest, pk: int) -> HttpResponse:
         grid_unassign_worker(grid=grid, worker=worker, actor=request.user)
     else:
         grid_assign_worker(grid=grid, worker=worker, actor=request.user)
-    context = {"region": grid, "assignments": grid.assignments.select_related("worker"), "can_change": True,
-               "worker_error": error}
+    context = {
+        "region": grid,
+        "assignments": grid.assignments.select_related("worker"),
+        "can_change": True,
+        "worker_error": error,
+    }
     return TemplateResponse(request, "regions/region_detail.html#workers", context)
-

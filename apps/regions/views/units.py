@@ -22,7 +22,12 @@ from apps.regions.services import unit_update
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Units the user can see, filterable by type and text."""
-    units = Unit.objects.visible_to(request.user).select_related("region").annotate(point_count=Count("points")).order_by("type", "name")
+    units = (
+        Unit.objects.visible_to(request.user)
+        .select_related("region")
+        .annotate(point_count=Count("points"))
+        .order_by("type", "name")
+    )
     filterset = UnitFilter(request.GET or None, queryset=units, request=request)
     return list_page(request, template="regions/unit_list.html", filterset=filterset)
 
@@ -37,7 +42,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "point_total": points.count(),
         "points_by_type": [
-            (labels[row["type"]], row["n"]) for row in points.values("type").annotate(n=Count("pk")).order_by("-n")
+            (labels[row["type"]], row["n"])
+            for row in points.values("type").annotate(n=Count("pk")).order_by("-n")
         ],
         "points": points.select_related("grid")[:20],
         "pairings": unit.pairings.select_related("region"),
