@@ -79,7 +79,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	wait -n
 
 bench: $(RUNTIME_STAMP)  ## Point-list API vs /ping/ on PostgreSQL; prints JSON
-	$(PY) bench/run.py
+	@$(PY) bench/run.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
 	$(VENV)/bin/ruff check .

@@ -94,7 +94,9 @@ def server_env(database_url: str) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str) -> None:
     """Run a manage.py command, failing the bench if it fails."""
     log("manage.py " + " ".join(args))
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=sys.stderr, check=False
+    )
     if result.returncode != 0:
         fail(f"manage.py {' '.join(args)} exited with {result.returncode}")
 

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django_filters import rest_framework as filters
 
 from apps.regions.models import Level, Point, PointType, Region, Unit, UnitType
+from apps.regions.scope import territory_scope
 
 
 def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
     if request is None:
         return Region.objects.none()
     return Region.objects.visible_to(request.user).exclude(level=Level.GRID)
+
+
+def _visible_grids(request: HttpRequest | None) -> QuerySet[Region]:
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(request.user).grids()
 
 
 def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
@@ -72,12 +82,22 @@ class PointFilter(SearchMixin):
     search_fields = ("name__icontains", "code__icontains", "address__icontains")
     type = filters.ChoiceFilter(label="点位类型", choices=PointType.choices)
     region = filters.ModelChoiceFilter(label="所属区域", queryset=_visible_regions, method="filter_region")
-    grid = filters.NumberFilter(label="网格", field_name="grid_id")
+    grid = filters.ModelChoiceFilter(label="网格", queryset=_visible_grids, field_name="grid")
     unit = filters.ModelChoiceFilter(label="责任单位", queryset=_visible_units, field_name="responsible_unit")
+    is_active = filters.BooleanFilter(
+        label="状态", widget=forms.Select(choices=[("", "全部"), ("true", "在用"), ("false", "停用")])
+    )
 
     class Meta:
         model = Point
         fields = ["q", "type", "region", "grid", "unit", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = territory_scope(self.request.user) if self.request else None
+        if scope is not None and not (scope.everything or scope.subtree_paths):
+            # Grid workers and unit staff see no districts or streets: a region choice would be empty.
+            del self.filters["region"]
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         """Points anywhere under the region."""
