@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "real_name", "mobile"]
     autocomplete_fields = ["unit", "scope_region"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("创卫信息", {"fields": ("real_name", "mobile", "unit", "scope_region")}),
     )
 

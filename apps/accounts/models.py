@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -53,8 +53,6 @@ class User(AbstractUser):
         help_text="街道、社区工作人员管辖的区域（含下级）。",
     )
 
-    objects = UserManager()
-
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
@@ -97,7 +95,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         """Territorial staff need a territory; unit staff need a unit (checked against roles when saved)."""
         super().clean()
-        if self.scope_region_id and self.scope_region.level == "grid":
+        if self.scope_region is not None and self.scope_region.level == "grid":
             raise ValidationError({"scope_region": "管辖区域不能是网格；网格员请在网格员分配中指定。"})
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
+from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role
 from apps.dashboards import selectors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in user's home: office/leader overview, territory, unit or grid-worker view."""
     user = request.user
     context: dict[str, object] = {"roles": user.roles}

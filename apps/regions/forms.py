@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -57,5 +57,5 @@ class PointForm(forms.ModelForm):
 
     def __init__(self, *args: Any, grids: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
-        self.fields["responsible_unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["grid"]).queryset = grids
+        cast(forms.ModelChoiceField, self.fields["responsible_unit"]).queryset = units

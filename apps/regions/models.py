@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,11 +50,12 @@ class Level(models.TextChoices):
 class Region(MP_Node):
     """A node of the territory tree; materialised paths make a subtree one indexed prefix scan."""
 
-    code = models.CharField("编码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
+    # Annotated by hand: treebeard's untyped base hides the fields from django-stubs.
+    code: models.CharField[str, str] = models.CharField("编码", max_length=32, unique=True)
+    name: models.CharField[str, str] = models.CharField("名称", max_length=100)
+    level: models.CharField[str, str] = models.CharField("层级", max_length=16, choices=Level.choices)
     boundary = models.JSONField("边界(GeoJSON)", null=True, blank=True)
-    centre_lat = models.DecimalField(
+    centre_lat: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
         "中心纬度",
         max_digits=9,
         decimal_places=6,
@@ -61,7 +63,7 @@ class Region(MP_Node):
         blank=True,
         validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
-    centre_lng = models.DecimalField(
+    centre_lng: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
         "中心经度",
         max_digits=9,
         decimal_places=6,
@@ -69,8 +71,8 @@ class Region(MP_Node):
         blank=True,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField("更新时间", auto_now=True)
 
     objects = RegionManager()
 

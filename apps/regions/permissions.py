@@ -10,9 +10,9 @@ from apps.regions.models import Point, Region, Unit
 
 def _manages_subtree(user: User, region: Region, *, include_own: bool) -> bool:
     """True when the region lies in the 街道/社区 user's territory (their own node only if include_own)."""
-    if not (user.has_role(Role.STREET, Role.COMMUNITY) and user.scope_region_id):
-        return False
     own = user.scope_region
+    if own is None or not user.has_role(Role.STREET, Role.COMMUNITY):
+        return False
     if region.pk == own.pk:
         return include_own
     return region.path.startswith(own.path)

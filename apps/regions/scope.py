@@ -43,7 +43,7 @@ def territory_scope(user: AnyUser) -> TerritoryScope:
     cached: TerritoryScope | None = getattr(user, "_territory_scope", None)
     if cached is None:
         cached = _compute(user)
-        user._territory_scope = cached  # type: ignore[union-attr]
+        user._territory_scope = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 
@@ -60,7 +60,7 @@ def _compute(user: User) -> TerritoryScope:
     if user.sees_everything:
         return EVERYTHING
     paths: list[str] = []
-    if user.has_role(Role.STREET, Role.COMMUNITY) and user.scope_region_id:
+    if user.has_role(Role.STREET, Role.COMMUNITY) and user.scope_region is not None:
         paths.append(user.scope_region.path)
     grid_ids: frozenset[int] = frozenset()
     if user.has_role(Role.GRID_WORKER):

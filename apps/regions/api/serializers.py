@@ -8,7 +8,8 @@ from apps.regions.models import Point, Region, Unit
 class RegionSerializer(serializers.ModelSerializer):
     """A territory node; `parent` is the id of the node above it."""
 
-    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    # The metaclass moves declared fields off the class: no shadowing of Serializer.parent at run time.
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)  # type: ignore[assignment]
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:

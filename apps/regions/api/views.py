@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.models import User
 from apps.regions.api.serializers import (
     PointSerializer,
     PointUpdateSerializer,
@@ -65,5 +66,7 @@ class PointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             point, data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        point = point_update(point=point, actor=request.user, data=dict(serializer.validated_data))
+        point = point_update(
+            point=point, actor=cast(User, request.user), data=dict(serializer.validated_data)
+        )
         return Response(PointSerializer(point).data, status=status.HTTP_200_OK)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.http import AuthenticatedRequest
 from apps.core.pages import list_page
 from apps.regions.filters import PointFilter
 from apps.regions.forms import PointForm
@@ -19,7 +20,7 @@ from apps.regions.services import point_update
 
 
 @login_required
-def point_list(request: HttpRequest) -> HttpResponse:
+def point_list(request: AuthenticatedRequest) -> HttpResponse:
     """Points the user can see, filterable by type, region, unit and text."""
     points = Point.objects.visible_to(request.user).select_related("grid", "responsible_unit")
     filterset = PointFilter(request.GET or None, queryset=points, request=request)
@@ -27,7 +28,7 @@ def point_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def point_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One point with its grid, its place in the territory and its responsible unit."""
     point = get_object_or_404(
         Point.objects.visible_to(request.user).select_related("grid", "responsible_unit"), pk=pk
@@ -42,7 +43,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def point_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Edit a point in the editor's territory."""
     point = get_object_or_404(Point.objects.visible_to(request.user).select_related("grid"), pk=pk)
     require(can_change_point(request.user, point))

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role, User
 from apps.core.pages import list_page
 from apps.regions.filters import RegionFilter
@@ -21,7 +22,7 @@ from apps.regions.services import grid_assign_worker, grid_unassign_worker, regi
 
 
 @login_required
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthenticatedRequest) -> HttpResponse:
     """Regions the user can see, filterable by level, parent and text."""
     regions = Region.objects.visible_to(request.user).annotate(point_count=Count("points")).order_by("path")
     filterset = RegionFilter(request.GET or None, queryset=regions, request=request)
@@ -29,9 +30,9 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def region_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One region: its place in the tree, children, points, workers and pairings."""
-    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    region: Region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     visible = Region.objects.visible_to(request.user)
     ancestors = list(Region.objects.ancestors_of(region))
     visible_ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
@@ -56,9 +57,9 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def region_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Rename a region or set its centre and boundary."""
-    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    region: Region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     require(can_change_region(request.user, region))
     form = RegionForm(request.POST or None, instance=region)
     if request.method == "POST" and form.is_valid():
@@ -74,9 +75,9 @@ def region_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def region_workers(request: HttpRequest, pk: int) -> HttpResponse:
+def region_workers(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Assign or remove a grid worker on a grid (htmx swaps the worker panel)."""
-    grid = get_object_or_404(Region.objects.visible_to(request.user).grids(), pk=pk)
+    grid: Region = get_object_or_404(Region.objects.visible_to(request.user).grids(), pk=pk)
     require(can_change_region(request.user, grid))
     username = request.POST.get("username", "").strip()
     worker = User.objects.filter(

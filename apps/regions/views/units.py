@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.http import AuthenticatedRequest
 from apps.core.pages import list_page
 from apps.regions.filters import UnitFilter
 from apps.regions.forms import UnitForm
@@ -20,7 +21,7 @@ from apps.regions.services import unit_update
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     """Units the user can see, filterable by type and text."""
     units = (
         Unit.objects.visible_to(request.user)
@@ -33,7 +34,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One unit: contacts, points by type, pairings and staff."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("region"), pk=pk)
     points = Point.objects.visible_to(request.user).filter(responsible_unit=unit)
@@ -55,7 +56,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Edit a unit; its own staff may change only the contacts."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     require(can_change_unit(request.user, unit))
