@@ -7,9 +7,16 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django_filters import FilterSet
 
 PER_PAGE = 50
+
+
+def edit_page(request: HttpRequest, *, obj: Any, form: Any, heading: str, detail: str) -> TemplateResponse:
+    """Render the shared edit form page with a link back to the object's `detail` page."""
+    context = {"object": obj, "form": form, "heading": heading, "back_url": reverse(detail, args=[obj.pk])}
+    return TemplateResponse(request, "regions/edit.html", context)
 
 
 def list_page(

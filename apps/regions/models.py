@@ -27,6 +27,14 @@ phone_validator = RegexValidator(
 )
 
 
+def coordinate_field(label: str, *, limit: int) -> models.DecimalField:
+    """An optional WGS-84 latitude (limit 90) or longitude (limit 180) in degrees, to about 0.1 m."""
+    validators = [MinValueValidator(Decimal(-limit)), MaxValueValidator(Decimal(limit))]
+    return models.DecimalField(
+        label, max_digits=9, decimal_places=6, null=True, blank=True, validators=validators
+    )
+
+
 class Level(models.TextChoices):
     """Territory levels; the tree depth of each is fixed (市 is the root)."""
 
@@ -55,22 +63,8 @@ class Region(MP_Node):
     name: models.CharField[str, str] = models.CharField("名称", max_length=100)
     level: models.CharField[str, str] = models.CharField("层级", max_length=16, choices=Level.choices)
     boundary = models.JSONField("边界(GeoJSON)", null=True, blank=True)
-    centre_lat: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
-        "中心纬度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
-    )
-    centre_lng: models.DecimalField[Decimal | None, Decimal | None] = models.DecimalField(
-        "中心经度",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
-    )
+    centre_lat: models.DecimalField[Decimal | None, Decimal | None] = coordinate_field("中心纬度", limit=90)
+    centre_lng: models.DecimalField[Decimal | None, Decimal | None] = coordinate_field("中心经度", limit=180)
     created_at: models.DateTimeField[datetime, datetime] = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at: models.DateTimeField[datetime, datetime] = models.DateTimeField("更新时间", auto_now=True)
 
@@ -209,22 +203,8 @@ class Point(TimeStampedModel):
         related_name="points",
         limit_choices_to={"level": Level.GRID},
     )
-    lat = models.DecimalField(
-        "纬度(WGS-84)",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
-    )
-    lng = models.DecimalField(
-        "经度(WGS-84)",
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
-    )
+    lat = coordinate_field("纬度(WGS-84)", limit=90)
+    lng = coordinate_field("经度(WGS-84)", limit=180)
     responsible_unit = models.ForeignKey(
         Unit,
         verbose_name="责任单位",

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.core.pages import list_page
+from apps.core.pages import edit_page, list_page
 from apps.regions.filters import PointFilter
 from apps.regions.forms import PointForm
 from apps.regions.models import Point, Region, Unit
@@ -64,4 +64,4 @@ def point_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存点位「{form.cleaned_data['name']}」。")
             return redirect("points:detail", pk=pk)
-    return TemplateResponse(request, "regions/point_edit.html", {"point": point, "form": form})
+    return edit_page(request, obj=point, form=form, heading="编辑点位", detail="points:detail")

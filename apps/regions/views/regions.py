@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role, User
-from apps.core.pages import list_page
+from apps.core.pages import edit_page, list_page
 from apps.regions.filters import RegionFilter
 from apps.regions.forms import RegionForm
 from apps.regions.models import Point, Region
@@ -70,7 +70,7 @@ def region_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已保存「{form.cleaned_data['name']}」。")
             return redirect("regions:detail", pk=pk)
-    return TemplateResponse(request, "regions/region_form.html", {"region": region, "form": form})
+    return edit_page(request, obj=region, form=form, heading="编辑区域", detail="regions:detail")
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.core.pages import list_page
+from apps.core.pages import edit_page, list_page
 from apps.regions.filters import UnitFilter
 from apps.regions.forms import UnitForm
 from apps.regions.models import Point, PointType, Unit
@@ -70,4 +70,4 @@ def unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "单位信息已保存。")
             return redirect("units:detail", pk=pk)
-    return TemplateResponse(request, "regions/unit_form.html", {"unit": unit, "form": form})
+    return edit_page(request, obj=unit, form=form, heading="编辑单位信息", detail="units:detail")
