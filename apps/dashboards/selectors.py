@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
 
 from apps.accounts.models import Role, User
 from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit
@@ -24,17 +23,9 @@ def city_overview(user: User) -> dict[str, Any]:
     level_counts = dict(regions.values_list("level").annotate(n=Count("pk")).order_by())
     grids = regions.grids()
     points = Point.objects.visible_to(user).active()
-    district_len = Level.DISTRICT.depth * Region.steplen
-    per_path = dict(
-        points.annotate(district_path=Substr("grid__path", 1, district_len))
-        .values_list("district_path")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    per_district = [
-        {"name": d.name, "pk": d.pk, "n": per_path.get(d.path, 0)}
-        for d in regions.filter(level=Level.DISTRICT)
-    ]
+    districts = list(regions.filter(level=Level.DISTRICT))
+    per_district_count = points.count_under(districts)
+    per_district = [{"name": d.name, "pk": d.pk, "n": per_district_count.get(d.pk, 0)} for d in districts]
     return {
         "levels": [{"label": str(lv.label), "n": level_counts.get(lv.value, 0)} for lv in Level],
         "unit_count": Unit.objects.visible_to(user).active().count(),
@@ -52,20 +43,18 @@ def territory_overview(user: User) -> dict[str, Any]:
     if root is None:
         return {}
     regions = Region.objects.visible_to(user).subtree_of(root)
-    grids = regions.grids().annotate(
-        point_count=Count("points", distinct=True), worker_count=Count("assignments", distinct=True)
-    )
+    grids = regions.grids()
+    uncovered = grids.filter(assignments__isnull=True)
     points = Point.objects.visible_to(user).active().in_region(root)
-    children = regions.filter(depth=root.depth + 1).annotate(
-        grid_count=Count("pk", filter=Q(level=Level.GRID))
-    )
+    children = regions.filter(depth=root.depth + 1)
     return {
         "root": root,
         "children": children,
         "grid_count": grids.count(),
         "point_count": points.count(),
         "points_by_type": _type_counts(points),
-        "uncovered_grids": [g for g in grids if g.worker_count == 0][:20],
+        "uncovered_count": uncovered.count(),
+        "uncovered_grids": uncovered.annotate(point_count=Count("points"))[:20],
         "worker_count": GridAssignment.objects.filter(grid__in=grids.values("pk"))
         .values("worker")
         .distinct()

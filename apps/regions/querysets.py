@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
@@ -109,6 +110,24 @@ class PointQuerySet(models.QuerySet):
     def in_region(self, region: Any) -> PointQuerySet:
         """Points anywhere under a region."""
         return self.filter(grid__path__startswith=region.path)
+
+    def count_under(self, regions: Iterable[Any]) -> dict[int, int]:
+        """Points in each region's whole subtree, keyed by region id; one query per tree depth present."""
+        steplen = self.model._meta.get_field("grid").related_model.steplen
+        pk_by_path_per_depth: dict[int, dict[str, int]] = {}
+        for region in regions:
+            pk_by_path_per_depth.setdefault(region.depth, {})[region.path] = region.pk
+        counts: dict[int, int] = {}
+        for depth, pk_by_path in pk_by_path_per_depth.items():
+            rows = (
+                self.annotate(prefix=Substr("grid__path", 1, depth * steplen))
+                .filter(prefix__in=list(pk_by_path))
+                .values_list("prefix")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            counts.update({pk_by_path[prefix]: n for prefix, n in rows})
+        return counts
 
 
 class UnitQuerySet(models.QuerySet):

@@ -117,7 +117,7 @@ def pairing_create(
     note: str = "",
 ) -> Pairing:
     """Pair a leader, unit or grid chief with a region (idempotent)."""
-    require(can_change_region(actor, region) or actor.manages_everything)
+    require(can_change_region(actor, region))
     pairing = Pairing(region=region, kind=kind, user=user, unit=unit, note=note)
     pairing.full_clean(validate_unique=False, validate_constraints=False)
     existing = Pairing.objects.filter(region=region, kind=kind, user=user, unit=unit).first()

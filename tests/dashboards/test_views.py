@@ -48,6 +48,7 @@ def test_street_home_counts_its_territory(login: Any, world: World) -> None:
     assert territory["root"] == world.street
     assert (territory["grid_count"], territory["point_count"], territory["worker_count"]) == (3, 3, 2)
     assert [g.name for g in territory["uncovered_grids"]] == ["湖滨1格"]
+    assert territory["uncovered_count"] == 1
 
 
 def test_unit_home_counts_its_points(login: Any, world: World) -> None:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.regions.models import Point
+from apps.regions.models import GridAssignment, Point
 from tests.conftest import World
 from tests.regions.factories import PointFactory
 
@@ -254,3 +254,28 @@ def test_assigning_an_unknown_worker_says_so(login: Any, world: World) -> None:
 def test_worker_assignment_access(login: Any, world: World, name: str, status: int) -> None:
     response = login(name).post(reverse("regions:workers", args=[world.grid.pk]), {"username": "t_grid2"})
     assert response.status_code == status
+
+
+def test_region_list_counts_points_in_the_whole_subtree(login: Any, world: World) -> None:
+    page = login("office").get(reverse("regions:list")).context["page"]
+    counts = {region.name: region.point_count for region in page}
+    assert counts["清河市"] == 4
+    assert counts["东湖街道"] == 3
+    assert counts["东湖社区"] == 2
+    assert counts["西山1格"] == 1
+
+
+def test_region_list_counts_only_visible_points(login: Any, world: World) -> None:
+    page = login("unit").get(reverse("regions:list")).context["page"]
+    assert {region.name: region.point_count for region in page} == {"东湖1格": 1, "湖滨1格": 1}
+
+
+def test_region_detail_child_counts_are_not_multiplied_by_workers(
+    login: Any, world: World, actors: dict[str, Any]
+) -> None:
+    GridAssignment.objects.create(grid=world.grid, worker=actors["grid2"])
+    children = login("office").get(reverse("regions:detail", args=[world.community.pk])).context["children"]
+    assert [(c.name, c.point_count, c.worker_count) for c in children] == [
+        ("东湖1格", 1, 2),
+        ("东湖2格", 1, 1),
+    ]

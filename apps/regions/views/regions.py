@@ -24,9 +24,22 @@ from apps.regions.services import grid_assign_worker, grid_unassign_worker, regi
 @login_required
 def region_list(request: AuthenticatedRequest) -> HttpResponse:
     """Regions the user can see, filterable by level, parent and text."""
-    regions = Region.objects.visible_to(request.user).annotate(point_count=Count("points")).order_by("path")
+    regions = Region.objects.visible_to(request.user).order_by("path")
     filterset = RegionFilter(request.GET or None, queryset=regions, request=request)
-    return list_page(request, template="regions/region_list.html", filterset=filterset)
+
+    def with_point_counts(rows: list[Region]) -> None:
+        _attach_point_counts(request.user, rows)
+
+    return list_page(
+        request, template="regions/region_list.html", filterset=filterset, decorate=with_point_counts
+    )
+
+
+def _attach_point_counts(user: User, regions: list[Region]) -> None:
+    """Set `point_count`: the visible points anywhere in each region's subtree (points hang off grids)."""
+    counts = Point.objects.visible_to(user).count_under(regions)
+    for region in regions:
+        region.point_count = counts.get(region.pk, 0)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -36,9 +49,12 @@ def region_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visible = Region.objects.visible_to(request.user)
     ancestors = list(Region.objects.ancestors_of(region))
     visible_ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
-    children = visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
-        point_count=Count("points"), worker_count=Count("assignments", distinct=True)
+    children = list(
+        visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
+            worker_count=Count("assignments")
+        )
     )
+    _attach_point_counts(request.user, children)
     points = (
         Point.objects.visible_to(request.user).in_region(region).select_related("grid", "responsible_unit")
     )
