@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.regions",
+    "apps.checklists",
     "apps.dashboards",
 ]
 
@@ -184,6 +185,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence uploads (佐证材料): the largest file accepted, checked on the real bytes received.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50) * 1024 * 1024
+# Every file in one multi-file upload must pass before any of them is stored.
+EVIDENCE_MAX_FILES_PER_UPLOAD = env_int("EVIDENCE_MAX_FILES_PER_UPLOAD", 20)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

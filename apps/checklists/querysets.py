@@ -1,0 +1,97 @@
+"""Named reads for campaigns, tasks, evidence and exports; `visible_to(user)` is the one gate for each.
+
+Who sees what: the office, leaders and inspectors see every campaign, task and piece of evidence; a unit's
+staff see the tasks their unit leads or supports (and that evidence); everyone else sees none of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from apps.regions.scope import AnyUser
+
+
+def _unit_of(user: AnyUser) -> int | None:
+    """The unit whose tasks the user works on, if they hold the unit role."""
+    from apps.accounts.models import Role
+
+    if user.is_authenticated and user.has_role(Role.UNIT):  # type: ignore[union-attr]
+        return user.unit_id  # type: ignore[union-attr]
+    return None
+
+
+def sees_all_tasks(user: AnyUser) -> bool:
+    """Office, leaders and inspectors see the whole campaign."""
+    return bool(user.is_authenticated and user.sees_everything)  # type: ignore[union-attr]
+
+
+class CampaignQuerySet(models.QuerySet):
+    """Reads over campaigns."""
+
+    def visible_to(self, user: AnyUser) -> CampaignQuerySet:
+        """Campaigns are city-wide: everyone who sees all tasks, and every unit's staff."""
+        if sees_all_tasks(user) or _unit_of(user):
+            return self
+        return self.none()
+
+
+class TaskQuerySet(models.QuerySet):
+    """Reads over tasks."""
+
+    def visible_to(self, user: AnyUser) -> TaskQuerySet:
+        """All tasks for the office and leaders; a unit's own and supported tasks for its staff."""
+        if sees_all_tasks(user):
+            return self
+        unit_id = _unit_of(user)
+        if not unit_id:
+            return self.none()
+        supported = self.model.supporting_units.through.objects.filter(unit_id=unit_id).values("task_id")
+        return self.filter(Q(lead_unit_id=unit_id) | Q(pk__in=supported))
+
+    def led_by(self, unit: Any) -> TaskQuerySet:
+        """Tasks a unit leads."""
+        return self.filter(lead_unit=unit)
+
+    def open(self) -> TaskQuerySet:
+        """Tasks not yet done."""
+        return self.exclude(status="done")
+
+    def overdue(self, today: date) -> TaskQuerySet:
+        """Open tasks whose deadline has passed."""
+        return self.open().filter(deadline__lt=today)
+
+    def due_first(self) -> TaskQuerySet:
+        """Soonest deadline first, then in the standard's order."""
+        return self.order_by("deadline", "item__order", "pk")
+
+
+class EvidenceQuerySet(models.QuerySet):
+    """Reads over uploaded evidence."""
+
+    def visible_to(self, user: AnyUser) -> EvidenceQuerySet:
+        """Evidence of the tasks the user can see."""
+        from apps.checklists.models import Task
+
+        if sees_all_tasks(user):
+            return self
+        return self.filter(task__in=Task.objects.visible_to(user).values("pk"))
+
+    def pending(self) -> EvidenceQuerySet:
+        """Waiting for the office's review."""
+        return self.filter(status="pending")
+
+    def approved(self) -> EvidenceQuerySet:
+        """Passed review: what goes into the binder."""
+        return self.filter(status="approved")
+
+
+class BinderExportQuerySet(models.QuerySet):
+    """Reads over binder exports."""
+
+    def visible_to(self, user: AnyUser) -> BinderExportQuerySet:
+        """Binders hold the whole campaign: only those who see every task see them."""
+        return self if sees_all_tasks(user) else self.none()
