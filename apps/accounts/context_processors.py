@@ -17,6 +17,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [("首页", reverse("home"))]
     if user.sees_everything:
+        items.append(("创建任务", reverse("campaigns:list")))
+    if user.manages_everything:
+        items.append(("材料审核", reverse("review:queue")))
+    if user.has_role(Role.UNIT) and user.unit_id:
+        items.append(("我的任务", reverse("tasks:list")))
+    if user.sees_everything:
         items += [
             ("区域", reverse("regions:list")),
             ("责任单位", reverse("units:list")),

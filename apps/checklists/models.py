@@ -19,6 +19,7 @@ from apps.checklists.querysets import (
     BinderExportQuerySet,
     CampaignQuerySet,
     EvidenceQuerySet,
+    StandardQuerySet,
     TaskQuerySet,
 )
 from apps.core.models import TimeStampedModel
@@ -33,6 +34,8 @@ class Standard(TimeStampedModel):
     document = models.CharField("发文文号", max_length=60, blank=True)
     issued_on = models.DateField("发布日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
+
+    objects = StandardQuerySet.as_manager()
 
     class Meta:
         verbose_name = "创建标准"
@@ -50,9 +53,7 @@ class Category(models.Model):
     code = models.CharField("大类编码", max_length=16)
     name = models.CharField("大类名称", max_length=60)
     order = models.PositiveSmallIntegerField("顺序")
-    lead_unit_type = models.CharField(
-        "默认牵头单位类型", max_length=20, choices=UnitType.choices, blank=True
-    )
+    lead_unit_type = models.CharField("默认牵头单位类型", max_length=20, choices=UnitType.choices, blank=True)
 
     class Meta:
         verbose_name = "标准大类"
@@ -67,7 +68,7 @@ class Category(models.Model):
 
 
 class Item(models.Model):
-    """A 条款 of a standard; `text_verified` is False where only the topic is known, not the official wording."""
+    """A 条款 of a standard; `text_verified` is False where only its topic is known, not its wording."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="items")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
@@ -103,7 +104,7 @@ class Item(models.Model):
 
 
 class Requirement(models.Model):
-    """A piece of evidence (佐证材料) an item asks for; `per_year` ones are due once for each campaign year."""
+    """A piece of evidence (佐证材料) an item asks for; `per_year` ones are due for each campaign year."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="requirements")
     order = models.PositiveSmallIntegerField("顺序")
@@ -186,9 +187,11 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(TimeStampedModel):
-    """An item of the campaign's standard assigned to a lead unit (牵头单位) with supporting units and a deadline."""
+    """An item assigned to a lead unit (牵头单位), with supporting units and a deadline."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="创建周期", on_delete=models.CASCADE, related_name="tasks")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建周期", on_delete=models.CASCADE, related_name="tasks"
+    )
     item = models.ForeignKey(Item, verbose_name="条款", on_delete=models.PROTECT, related_name="tasks")
     lead_unit = models.ForeignKey(
         Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="lead_tasks"
@@ -198,7 +201,9 @@ class Task(TimeStampedModel):
     )
     responsible_person = models.CharField("责任人", max_length=30, blank=True)
     deadline = models.DateField("完成时限")
-    status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = models.CharField(
+        "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
     progress_note = models.TextField("进展说明", blank=True)
     failure_reason = models.CharField("未达标原因", max_length=300, blank=True)
     assigned_by = models.ForeignKey(
@@ -325,7 +330,9 @@ class BinderExport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    status = models.CharField("状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField("进度(%)", default=0)
     file = models.FileField("文件", upload_to="binders/", max_length=255, blank=True)
     file_count = models.PositiveIntegerField("文件数", default=0)

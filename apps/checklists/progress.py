@@ -1,6 +1,6 @@
 """How far each task's evidence has come: required slots (requirement × year) against what was uploaded.
 
-Computed in bulk for a set of tasks with two queries, so lists and the readiness view stay flat in query count.
+Computed in bulk for a set of tasks with two queries, so lists and the readiness view stay flat in queries.
 """
 
 from __future__ import annotations

@@ -29,6 +29,16 @@ def sees_all_tasks(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.sees_everything)  # type: ignore[union-attr]
 
 
+class StandardQuerySet(models.QuerySet):
+    """Reads over standards."""
+
+    def visible_to(self, user: AnyUser) -> StandardQuerySet:
+        """The standards are read by the same people as the campaigns that run on them."""
+        if sees_all_tasks(user) or _unit_of(user):
+            return self
+        return self.none()
+
+
 class CampaignQuerySet(models.QuerySet):
     """Reads over campaigns."""
 

@@ -45,7 +45,9 @@ def _check_deadline(campaign: Campaign, deadline: date) -> None:
     if deadline > campaign.inspection_on:
         raise ValidationError({"deadline": f"完成时限不能晚于迎检日期 {campaign.inspection_on:%Y-%m-%d}。"})
     if deadline < campaign.starts_on:
-        raise ValidationError({"deadline": f"完成时限不能早于创建周期开始日期 {campaign.starts_on:%Y-%m-%d}。"})
+        raise ValidationError(
+            {"deadline": f"完成时限不能早于创建周期开始日期 {campaign.starts_on:%Y-%m-%d}。"}
+        )
 
 
 @transaction.atomic
@@ -116,7 +118,9 @@ def default_lead_unit(item: Item) -> Unit | None:
 
 
 @transaction.atomic
-def tasks_assign_category(*, campaign: Campaign, category: Category, deadline: date, actor: User) -> BulkAssignment:
+def tasks_assign_category(
+    *, campaign: Campaign, category: Category, deadline: date, actor: User
+) -> BulkAssignment:
     """Assign every not-yet-assigned item of a category to its default lead unit type's unit, in one go."""
     _require(can_manage_campaign(actor))
     if category.standard_id != campaign.standard_id:
@@ -171,7 +175,7 @@ def task_refresh_status(task: Task, *, clear_failure: bool = False) -> Task:
 
 
 def _check_slot(task: Task, requirement: Requirement, year: int | None) -> None:
-    """The requirement belongs to the task's item; a year is given exactly when the requirement is per year."""
+    """The requirement belongs to the task's item; a year is given exactly when it is per year."""
     if requirement.item_id != task.item_id:
         raise ValidationError({"requirement": "该材料要求不属于本任务的条款。"})
     if requirement.per_year and year not in task.campaign.years:
@@ -207,7 +211,9 @@ def evidence_upload(
     return stored
 
 
-def _store(task: Task, requirement: Requirement, year: int | None, checked: CheckedFile, actor: User) -> Evidence:
+def _store(
+    task: Task, requirement: Requirement, year: int | None, checked: CheckedFile, actor: User
+) -> Evidence:
     """Write one checked file and its row; the stored name's extension comes from the content."""
     evidence = Evidence(
         task=task,

@@ -1,4 +1,4 @@
-"""Checks an uploaded evidence file by its content (magic bytes, archive layout, image decode), never its name."""
+"""Checks an uploaded evidence file by its content (magic bytes, archive layout, image decode)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     limit = settings.EVIDENCE_MAX_BYTES
     if size > limit:
         raise ValidationError(
-            f"「{name}」大小为 {filesizeformat(size)}，超过 {filesizeformat(limit)} 的上限。", code="too_large"
+            f"「{name}」大小为 {filesizeformat(size)}，超过 {filesizeformat(limit)} 的上限。",
+            code="too_large",
         )
     upload.seek(0)
     head = upload.read(8192)

@@ -1,0 +1,1 @@
+"""URL modules for the checklists pages, one namespace per area."""

@@ -1,0 +1,200 @@
+"""Task pages: the unit workbench (我的任务), a task with its evidence, uploads, progress notes and files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.http import AuthenticatedRequest
+from apps.checklists.forms import EvidenceUploadForm, FailForm, ProgressForm, TaskForm
+from apps.checklists.models import Campaign, Evidence, FileKind, Task, TaskStatus
+from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
+from apps.checklists.progress import progress_of, slot_label
+from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
+from apps.regions.permissions import require
+
+INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def _visible_task(request: AuthenticatedRequest, pk: int) -> Task:
+    """The task if the user can see it, else 404."""
+    tasks = Task.objects.visible_to(request.user).select_related("campaign", "item__category", "lead_unit")
+    return get_object_or_404(tasks, pk=pk)
+
+
+@login_required
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
+    """我的任务: the tasks the user can see, soonest deadline first, with evidence progress."""
+    tasks = Task.objects.visible_to(request.user).select_related("campaign", "item", "lead_unit")
+    campaigns = Campaign.objects.visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status=status)
+    elif status == "open":
+        tasks = tasks.open()
+    tasks_list = list(tasks.due_first()[:300])
+    progress = progress_of(tasks_list)
+    for task in tasks_list:
+        task.progress = progress[task.pk]  # type: ignore[attr-defined]
+    context = {
+        "tasks": tasks_list,
+        "status": status,
+        "statuses": TaskStatus.choices,
+        "campaigns": campaigns,
+        "today": timezone.localdate(),
+        "unit_id": request.user.unit_id,
+    }
+    return TemplateResponse(request, "checklists/task_list.html", context)
+
+
+def _slots(task: Task) -> list[dict[str, Any]]:
+    """The task's requirement slots in order, each with its evidence newest first."""
+    evidence = defaultdict(list)
+    for item in task.evidence.select_related("uploaded_by", "reviewed_by").order_by("-uploaded_at"):
+        evidence[(item.requirement_id, item.year)].append(item)
+    slots = []
+    for requirement in task.item.requirements.order_by("order"):
+        years: list[int | None] = list(task.campaign.years) if requirement.per_year else [None]
+        for year in years:
+            found = evidence[(requirement.pk, year)]
+            statuses = {e.status for e in found}
+            state = next((s for s in ("approved", "pending", "returned") if s in statuses), "missing")
+            slots.append(
+                {
+                    "requirement": requirement,
+                    "year": year,
+                    "label": slot_label(requirement, year),
+                    "evidence": found,
+                    "state": state,
+                }
+            )
+    return slots
+
+
+@login_required
+def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One task: the item's text, each required slot with its files and reviews, and what the user may do."""
+    task = _visible_task(request, pk)
+    can_upload = can_upload_evidence(request.user, task)
+    context = {
+        "task": task,
+        "slots": _slots(task),
+        "progress": progress_of([task])[task.pk],
+        "supporting": task.supporting_units.order_by("name"),
+        "can_upload": can_upload,
+        "can_manage": can_manage_campaign(request.user),
+        "upload_form": EvidenceUploadForm(task=task) if can_upload else None,
+        "progress_form": ProgressForm(initial={"note": task.progress_note}),
+        "fail_form": FailForm(),
+        "today": timezone.localdate(),
+        "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+    }
+    return TemplateResponse(request, "checklists/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def task_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Upload one or more files for a requirement slot; all are checked before any is kept."""
+    task = _visible_task(request, pk)
+    require(can_upload_evidence(request.user, task))
+    form = EvidenceUploadForm(request.POST, request.FILES, task=task)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            stored = evidence_upload(
+                task=task,
+                requirement=data["requirement"],
+                year=data["year"],
+                files=data["uploads"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"已上传 {len(stored)} 个文件，等待创卫办审核。")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Save the lead unit's progress note."""
+    task = _visible_task(request, pk)
+    require(can_update_progress(request.user, task))
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        task_set_progress(task=task, actor=request.user, note=form.cleaned_data["note"])
+        messages.success(request, "进展说明已保存。")
+    else:
+        messages.error(request, "进展说明不能为空，且不超过2000字。")
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_fail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The office marks a task 未达标 with a reason."""
+    task = _visible_task(request, pk)
+    require(can_manage_campaign(request.user))
+    form = FailForm(request.POST)
+    if form.is_valid():
+        task_mark_failed(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "已标记为未达标，责任单位重新上传后恢复推进。")
+    else:
+        messages.error(request, "请填写未达标原因（300字以内）。")
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Change a task's lead unit, supporting units, responsible person or deadline (office only)."""
+    task = _visible_task(request, pk)
+    require(can_manage_campaign(request.user))
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(task=Task.objects.get(pk=pk), actor=request.user, data=dict(form.cleaned_data))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "任务已保存。")
+            return redirect("tasks:detail", pk=pk)
+    context = {"campaign": task.campaign, "item": task.item, "form": form, "task": task}
+    return TemplateResponse(request, "checklists/task_form.html", context)
+
+
+@login_required
+def evidence_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Serve an evidence file to those who can see its task; PDFs and images open in the browser."""
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("文件已不存在。") from None
+    inline = evidence.kind in {FileKind.PDF, FileKind.IMAGE} and evidence.extension in INLINE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=INLINE_TYPES.get(evidence.extension) if inline else "application/octet-stream",
+    )
+    # Only content-checked PDFs and images are shown inline (with nosniff from SecurityMiddleware);
+    # everything else is downloaded, so no upload is ever rendered as a page of this site.
+    return response
