@@ -20,6 +20,9 @@ from apps.regions.services import region_create
 from tests.accounts.factories import PASSWORD, make_user
 from tests.regions.factories import PointFactory, UnitFactory
 
+# Fixtures other test packages share (the browser tests use the small standard too).
+pytest_plugins = ["tests.checklists.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
