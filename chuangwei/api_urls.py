@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import MeView, ObtainTokenView
+from apps.checklists.api.views import CampaignViewSet, EvidenceViewSet, TaskViewSet
 from apps.regions.api.views import PointViewSet, RegionViewSet, UnitViewSet
 
 app_name = "api"
@@ -12,6 +13,9 @@ router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("units", UnitViewSet, basename="unit")
 router.register("points", PointViewSet, basename="point")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("evidence", EvidenceViewSet, basename="evidence")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -244,6 +244,12 @@ SPECTACULAR_SETTINGS = {
         "PointTypeEnum": "apps.regions.models.PointType",
         "UnitTypeEnum": "apps.regions.models.UnitType",
         "LevelEnum": "apps.regions.models.Level",
+        "CampaignKindEnum": "apps.checklists.models.CampaignKind",
+        "CampaignStatusEnum": "apps.checklists.models.CampaignStatus",
+        "TaskStatusEnum": "apps.checklists.models.TaskStatus",
+        "EvidenceStatusEnum": "apps.checklists.models.EvidenceStatus",
+        "FileKindEnum": "apps.checklists.models.FileKind",
+        "ReviewDecisionEnum": "apps.checklists.api.serializers.ReviewDecision",
     },
 }
 
