@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -88,13 +89,18 @@ def task_update(*, task: Task, actor: User, data: dict[str, Any]) -> Task:
     """Change a task's lead unit, supporting units, responsible person or deadline."""
     _require(can_manage_campaign(actor))
     supporting = data.pop("supporting_units", None)
+    previous_lead = task.lead_unit_id
     for name, value in data.items():
         setattr(task, name, value)
+    if task.lead_unit_id != previous_lead and not task.lead_unit.is_active:
+        raise ValidationError({"lead_unit": f"{task.lead_unit} 已停用，不能牵头任务。"})
     _check_deadline(task.campaign, task.deadline)
     task.full_clean()
     task.save()
-    if supporting is not None:
-        task.supporting_units.set([u for u in supporting if u.pk != task.lead_unit_id])
+    if supporting is None:
+        supporting = task.supporting_units.all()
+    # A unit is lead or supporter, never both.
+    task.supporting_units.set([u for u in supporting if u.pk != task.lead_unit_id])
     return task
 
 
@@ -111,9 +117,9 @@ def default_lead_unit(item: Item) -> Unit | None:
     unit_type = item.effective_lead_unit_type
     if not unit_type:
         return None
-    units = list(Unit.objects.filter(type=unit_type, is_active=True, region__isnull=True)[:2])
-    if not units:
-        units = list(Unit.objects.filter(type=unit_type, is_active=True, region__depth=1)[:2])
+    # City departments are filed either without a region or under the city (see Unit.region's help text).
+    city_level = Q(region__isnull=True) | Q(region__depth=1)
+    units = list(Unit.objects.filter(city_level, type=unit_type, is_active=True)[:2])
     return units[0] if len(units) == 1 else None
 
 
@@ -201,7 +207,8 @@ def evidence_upload(
     stored: list[Evidence] = []
     try:
         with transaction.atomic():
-            stored = [_store(task, requirement, year, c, actor) for c in checked]
+            for item in checked:
+                stored.append(_store(task, requirement, year, item, actor))
             task_refresh_status(task, clear_failure=True)
     except BaseException:
         # The database rolled back; the files already written to storage must go too.
