@@ -33,14 +33,17 @@ $(PY):
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu run: apt-get install python3-venv" >&2; exit 1; }
 
+# Install progress goes to stderr so that `make bench` keeps stdout pure JSON even when it installs first.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	$(PIP) install -q pip==26.3
-	$(PIP) install -q -r requirements.txt
+	@echo "$(PIP) install -r requirements.txt" >&2
+	@$(PIP) install -q pip==26.3 >&2
+	@$(PIP) install -q -r requirements.txt >&2
 	@touch $@
 
 # pip >= 25.1 reads PEP 735 [dependency-groups] straight from pyproject.toml.
 $(DEV_STAMP): $(RUNTIME_STAMP) pyproject.toml
-	$(PIP) install -q --group dev
+	@echo "$(PIP) install --group dev" >&2
+	@$(PIP) install -q --group dev >&2
 	@touch $@
 
 venv: $(PY)  ## Create .venv only
@@ -54,6 +57,7 @@ run: export DEBUG = true
 run: $(RUNTIME_STAMP)  ## Serve the demo city on http://127.0.0.1:$(PORT) (SQLite, DEBUG)
 	$(PY) manage.py migrate
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo_campaign
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # DATABASE_URL / REDIS_URL / E2E_REQUIRED pass through from the environment.
@@ -78,7 +82,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	echo "stack: web http://127.0.0.1:$(PORT) + worker + beat running; Ctrl-C stops all three."; \
 	wait -n
 
-bench: $(RUNTIME_STAMP)  ## Point-list API vs /ping/ on PostgreSQL; prints JSON
+bench: $(RUNTIME_STAMP)  ## Point-list API vs /ping/ (PostgreSQL) and the binder export; prints JSON
 	@$(PY) bench/run.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check

@@ -1,4 +1,5 @@
-"""Benchmark: requests/s of the point-list API on PostgreSQL versus the trivial /ping/ view, as JSON."""
+"""Benchmark, as one JSON list: requests/s of the point-list API on PostgreSQL versus the trivial /ping/ view,
+and the 迎检档案 build versus a plain file copy (bench/binder.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any, NoReturn
 
 import dj_database_url
 import psycopg2
+from binder import run_binder_bench  # bench/binder.py: this directory is first on sys.path
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,7 +198,7 @@ def entry(name: str, result: dict[str, Any], baseline: dict[str, Any]) -> dict[s
 
 
 def main() -> None:
-    """Prepare the database, start gunicorn, measure both endpoints, print JSON, stop gunicorn."""
+    """Prepare the database, measure both endpoints under gunicorn, then the binder build; print JSON."""
     database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     ensure_database(database_url)
     env = server_env(database_url)
@@ -238,6 +240,8 @@ def main() -> None:
         entry("point_list_api_vs_trivial", results["point_list_api_vs_trivial"], baseline),
         entry("ping", baseline, baseline),
     ]
+    log("binder: 迎检档案 build versus plain copy")
+    report.append(run_binder_bench())
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 

@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = [("首页", reverse("home"))]
     if user.sees_everything:
-        items.append(("创建任务", reverse("campaigns:list")))
+        items += [("创建任务", reverse("campaigns:list")), ("标准", reverse("standards:list"))]
     if user.manages_everything:
         items.append(("材料审核", reverse("review:queue")))
     if user.has_role(Role.UNIT) and user.unit_id:

@@ -16,6 +16,7 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.checklists.forms import CategoryAssignForm, TaskForm
 from apps.checklists.models import Campaign, Item, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign
+from apps.checklists.querysets import sees_all_tasks
 from apps.checklists.selectors import Light, campaign_readiness, campaign_tree, count_lights, filter_rows
 from apps.checklists.services import task_assign, tasks_assign_category
 from apps.regions.models import Unit
@@ -55,6 +56,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "statuses": TaskStatus.choices,
         "light_choices": Light.choices,
         "can_manage": can_manage_campaign(request.user),
+        "sees_binders": sees_all_tasks(request.user),
         "bulk_form": CategoryAssignForm(campaign=campaign, initial={"deadline": campaign.inspection_on}),
         "today": today,
     }
