@@ -74,6 +74,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	@test -n "$$DATABASE_URL" || { echo "error: make stack needs DATABASE_URL (e.g. postgres://postgres:postgres@127.0.0.1:5432/chuangwei)" >&2; exit 1; }
 	@test -n "$$REDIS_URL" || { echo "error: make stack needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)" >&2; exit 1; }
 	$(PY) manage.py migrate
+	$(PY) manage.py load_standards
 	$(PY) manage.py collectstatic --noinput -v 0
 	@pids=""; trap 'exit 130' INT TERM; trap 'kill $$pids 2>/dev/null; wait' EXIT; \
 	$(VENV)/bin/gunicorn chuangwei.wsgi -b 127.0.0.1:$(PORT) -w 2 & pids="$$pids $$!"; \

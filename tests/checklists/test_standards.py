@@ -135,6 +135,18 @@ def test_loading_shipped_twice_changes_nothing(db: Any) -> None:
     assert Standard.objects.get(code="NHC2021").updated_at == stamp
 
 
+def test_reloading_keeps_a_citys_edits_unless_asked_to_update(db: Any) -> None:
+    standards_load_shipped()
+    Item.objects.filter(code="N21-01").update(title="本市细则标题")
+    out = StringIO()
+    call_command("load_standards", stdout=out)
+    assert Item.objects.get(code="N21-01").title == "本市细则标题"
+    assert "NHC2021 已存在，与随附文件相比：新增 0 条、修改 1 条" in out.getvalue()
+    assert "加 --update 才会更新" in out.getvalue()
+    call_command("load_standards", "--update", stdout=StringIO())
+    assert Item.objects.get(code="N21-01").title != "本市细则标题"
+
+
 def test_load_standards_command_reports_what_it_created_then_nothing(db: Any) -> None:
     out = StringIO()
     call_command("load_standards", stdout=out)

@@ -275,7 +275,16 @@ def _apply(plan: StandardPlan) -> StandardPlan:
 
 
 @transaction.atomic
-def standards_load_shipped() -> list[StandardPlan]:
-    """Load or update the shipped 2021 and 2014 standards (fixtures/standards/); a rerun changes nothing."""
+def standards_load_shipped(*, update_existing: bool = False) -> list[StandardPlan]:
+    """Load the shipped 2021 and 2014 standards (fixtures/standards/); a rerun changes nothing.
+
+    A standard already in the database is only compared, not written, unless `update_existing`: a city may
+    have edited it through the Excel import, and a routine reload must not undo that.
+    """
     directory = settings.BASE_DIR / "fixtures" / "standards"
-    return [_apply(standard_plan(read_json(directory / name))) for name in SHIPPED]
+    plans = []
+    for name in SHIPPED:
+        plan = standard_plan(read_json(directory / name))
+        exists = plan.data is not None and Standard.objects.filter(code=plan.data.code).exists()
+        plans.append(_apply(plan) if update_existing or not exists else plan)
+    return plans

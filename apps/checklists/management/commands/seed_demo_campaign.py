@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if office is None:
             raise CommandError("找不到演示账号 office：请先运行 seed_demo 生成演示城市。")
         for plan in standards_load_shipped():
-            self.stdout.write(f"标准：{plan.summary()}")
+            self.stdout.write(f"标准 {plan.data.code if plan.data else ''}：{plan.summary()}")
         if Campaign.objects.filter(name=CAMPAIGN_NAME).exists():
             self.stdout.write(f"创建周期「{CAMPAIGN_NAME}」已存在，未做任何修改。")
             return
