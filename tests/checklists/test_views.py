@@ -256,3 +256,25 @@ def test_tree_query_count_does_not_grow_with_items(
     with CaptureQueriesContext(connection) as many:
         client.get(_urls(book)["tree"])
     assert len(many) == len(few)
+
+
+def _queries(client: Any, url: str) -> int:
+    """How many SQL queries one GET of the page runs."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_workbench_and_review_queue_queries_do_not_grow_with_rows(
+    book: Book, login: Any, world: Any, actors: dict[str, Any]
+) -> None:
+    office = login("office")
+    _evidence(book.task, actors["unit"])
+    few = (_queries(office, reverse("tasks:list")), _queries(office, reverse("review:queue")))
+    for item in (book.organisation, book.funding):
+        task = TaskFactory(campaign=book.campaign, item=item, lead_unit=world.unit_city)
+        task.supporting_units.set([world.unit_market])
+        _evidence(task, actors["unit"])
+        _evidence(task, actors["unit"])
+    many = (_queries(office, reverse("tasks:list")), _queries(office, reverse("review:queue")))
+    assert many == few

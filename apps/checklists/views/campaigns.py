@@ -52,7 +52,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "lights": count_lights(blocks),
         "chosen": chosen,
         "categories": campaign.standard.categories.order_by("order"),
-        "units": Unit.objects.filter(is_active=True).order_by("type", "name"),
+        "units": Unit.objects.visible_to(request.user).filter(is_active=True).order_by("type", "name"),
         "statuses": TaskStatus.choices,
         "light_choices": Light.choices,
         "can_manage": can_manage_campaign(request.user),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,12 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.checklists.forms import EvidenceUploadForm, FailForm, ProgressForm, TaskForm
-from apps.checklists.models import Campaign, Evidence, FileKind, Task, TaskStatus
+from apps.checklists.models import Evidence, FileKind, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
 from apps.checklists.progress import progress_of, slot_label
 from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
 from apps.regions.permissions import require
 
+PER_PAGE = 50
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -36,21 +38,20 @@ def _visible_task(request: AuthenticatedRequest, pk: int) -> Task:
 def task_list(request: AuthenticatedRequest) -> HttpResponse:
     """我的任务: the tasks the user can see, soonest deadline first, with evidence progress."""
     tasks = Task.objects.visible_to(request.user).select_related("campaign", "item", "lead_unit")
-    campaigns = Campaign.objects.visible_to(request.user)
     status = request.GET.get("status", "")
     if status in TaskStatus.values:
         tasks = tasks.filter(status=status)
     elif status == "open":
         tasks = tasks.open()
-    tasks_list = list(tasks.due_first()[:300])
-    progress = progress_of(tasks_list)
-    for task in tasks_list:
+    page = Paginator(tasks.due_first(), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    progress = progress_of(page.object_list)
+    for task in page.object_list:
         task.progress = progress[task.pk]  # type: ignore[attr-defined]
     context = {
-        "tasks": tasks_list,
+        "page": page,
         "status": status,
         "statuses": TaskStatus.choices,
-        "campaigns": campaigns,
         "today": timezone.localdate(),
         "unit_id": request.user.unit_id,
     }
