@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.regions",
     "apps.checklists",
+    "apps.tickets",
     "apps.dashboards",
 ]
 
@@ -185,6 +186,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Photos (tickets, patrols): the largest original accepted before it is re-encoded to at most 1,600 px.
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 15) * 1024 * 1024
+
 # Evidence uploads (佐证材料): the largest file accepted, checked on the real bytes received.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50) * 1024 * 1024
 # Every file in one multi-file upload must pass before any of them is stored.

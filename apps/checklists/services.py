@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -114,13 +113,8 @@ class BulkAssignment:
 
 def default_lead_unit(item: Item) -> Unit | None:
     """The one active city-level unit of the item's default lead type, if exactly one exists."""
-    unit_type = item.effective_lead_unit_type
-    if not unit_type:
-        return None
-    # City departments are filed either without a region or under the city (see Unit.region's help text).
-    city_level = Q(region__isnull=True) | Q(region__depth=1)
-    units = list(Unit.objects.filter(city_level, type=unit_type, is_active=True)[:2])
-    return units[0] if len(units) == 1 else None
+    unit: Unit | None = Unit.objects.the_one_of_type(item.effective_lead_unit_type)
+    return unit
 
 
 @transaction.atomic

@@ -158,6 +158,17 @@ class UnitQuerySet(models.QuerySet):
         """Units still in use."""
         return self.filter(is_active=True)
 
+    def city_level(self) -> UnitQuerySet:
+        """City departments: filed without a region or under the city itself (see Unit.region's help text)."""
+        return self.filter(Q(region__isnull=True) | Q(region__depth=1))
+
+    def the_one_of_type(self, unit_type: str) -> Any:
+        """The single active city-level unit of a type, or None when there is none or more than one."""
+        if not unit_type:
+            return None
+        units = list(self.active().city_level().filter(type=unit_type)[:2])
+        return units[0] if len(units) == 1 else None
+
 
 class GridAssignmentQuerySet(models.QuerySet):
     """Reads over grid-worker assignments."""

@@ -1,0 +1,78 @@
+"""Photos from phones: check the bytes really are an image, then re-encode a downscaled JPEG without metadata.
+
+Re-encoding means nothing of the original file (scripts, trailing data, GPS in EXIF) is ever served back; the
+taken-at time is read from EXIF first and kept as a field.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 1600
+JPEG_QUALITY = 85
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_IFD = 0x8769
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """A re-encoded JPEG ready to save, with its size and the time the camera recorded."""
+
+    content: ContentFile
+    width: int
+    height: int
+    taken_at: datetime | None
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """Refuse anything that is not a decodable JPEG/PNG/WebP within the size limit; else re-encode it."""
+    name = PurePosixPath(upload.name or "照片").name
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationError(f"「{name}」是空文件，请重新拍摄或选择。", code="empty")
+    limit = settings.PHOTO_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            f"「{name}」大小为 {filesizeformat(size)}，超过照片上限 {filesizeformat(limit)}。",
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ACCEPTED_FORMATS:
+                raise ValidationError(f"「{name}」不是 JPG、PNG 或 WebP 照片。", code="bad_type")
+            taken_at = _taken_at(image)
+            picture = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            f"「{name}」不是可以打开的照片（JPG、PNG 或 WebP）。", code="bad_type"
+        ) from None
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return CleanPhoto(ContentFile(out.getvalue(), name="photo.jpg"), picture.width, picture.height, taken_at)
+
+
+def _taken_at(image: Image.Image) -> datetime | None:
+    """DateTimeOriginal from EXIF as an aware local time, if the camera wrote a readable one."""
+    raw = image.getexif().get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL)
+    if not isinstance(raw, str):
+        return None
+    try:
+        # EXIF keeps the camera's local wall-clock time without a zone; read it in the server's zone.
+        naive = datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+    except ValueError:
+        return None
+    return timezone.make_aware(naive)

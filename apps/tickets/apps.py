@@ -1,0 +1,10 @@
+"""App configuration for apps.tickets."""
+
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    """Rectification tickets (整改工单): lifecycle, working-day deadlines, escalation, recurrence."""
+
+    name = "apps.tickets"
+    verbose_name = "整改工单"

@@ -1,0 +1,1 @@
+"""URL modules for the ticket pages."""
