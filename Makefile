@@ -83,7 +83,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	echo "stack: web http://127.0.0.1:$(PORT) + worker + beat running; Ctrl-C stops all three."; \
 	wait -n
 
-bench: $(RUNTIME_STAMP)  ## Point-list API vs /ping/ (PostgreSQL) and the binder export; prints JSON
+bench: $(RUNTIME_STAMP)  ## Point and ticket lists (200k tickets) vs /ping/ on PostgreSQL, binder export; JSON
 	@$(PY) bench/run.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
