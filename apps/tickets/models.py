@@ -19,15 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from apps.calendars.models import DeadlineUnit
 from apps.core.models import TimeStampedModel
 from apps.regions.models import Point, Region, Unit, UnitType, coordinate_field
 from apps.tickets.querysets import ProblemCategoryQuerySet, TicketQuerySet
-
-
-class DeadlineUnit(models.TextChoices):
-    WORK_HOUR = "work_hour", "工作时"
-    WORK_DAY = "work_day", "工作日"
-    DAY = "day", "自然日"
 
 
 class ProblemCategory(models.Model):
