@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import MeView, ObtainTokenView
 from apps.checklists.api.views import CampaignViewSet, EvidenceViewSet, TaskViewSet
+from apps.notifications.api.views import NotificationViewSet
 from apps.regions.api.views import PointViewSet, RegionViewSet, UnitViewSet
 
 app_name = "api"
@@ -16,6 +17,7 @@ router.register("points", PointViewSet, basename="point")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -79,7 +79,9 @@ INSTALLED_APPS = [
     "treebeard",
     "apps.core",
     "apps.accounts",
+    "apps.notifications",
     "apps.regions",
+    "apps.calendars",
     "apps.checklists",
     "apps.tickets",
     "apps.dashboards",
@@ -115,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.navigation",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -193,6 +196,9 @@ PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 15) * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50) * 1024 * 1024
 # Every file in one multi-file upload must pass before any of them is stored.
 EVIDENCE_MAX_FILES_PER_UPLOAD = env_int("EVIDENCE_MAX_FILES_PER_UPLOAD", 20)
+# Office hours of a worked day; deadlines in 工作时/工作日 count only these. Parsed and checked at start-up
+# (apps/calendars/worktime.py): a malformed or overlapping period is refused.
+WORKING_HOURS = env_list("WORKING_HOURS", ["08:30-12:00", "13:30-17:30"])
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

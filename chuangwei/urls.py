@@ -15,6 +15,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("regions/", include("apps.regions.urls.regions")),
     path("units/", include("apps.regions.urls.units")),
     path("points/", include("apps.regions.urls.points")),

@@ -52,7 +52,7 @@ class TicketQuerySet(models.QuerySet):
         conditions.append(Q(reporter_id=user.pk))
         return self.filter(reduce(or_, conditions))
 
-    def open(self) -> TicketQuerySet:
+    def unfinished(self) -> TicketQuerySet:
         """Not closed and not void."""
         return self.exclude(status__in=["closed", "void"])
 
