@@ -7,6 +7,7 @@ from apps.accounts.api.views import MeView, ObtainTokenView
 from apps.checklists.api.views import CampaignViewSet, EvidenceViewSet, TaskViewSet
 from apps.notifications.api.views import NotificationViewSet
 from apps.regions.api.views import PointViewSet, RegionViewSet, UnitViewSet
+from apps.tickets.api.views import TicketViewSet
 
 app_name = "api"
 
@@ -17,6 +18,7 @@ router.register("points", PointViewSet, basename="point")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("tickets", TicketViewSet, basename="ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -260,6 +260,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceStatusEnum": "apps.checklists.models.EvidenceStatus",
         "FileKindEnum": "apps.checklists.models.FileKind",
         "ReviewDecisionEnum": "apps.checklists.api.serializers.ReviewDecision",
+        "TicketStatusEnum": "apps.tickets.models.TicketStatus",
+        "TicketSourceEnum": "apps.tickets.models.TicketSource",
+        "SupervisionEnum": "apps.tickets.models.Supervision",
+        "PhotoKindEnum": "apps.tickets.models.PhotoKind",
+        "EventActionEnum": "apps.tickets.models.EventAction",
     },
 }
 
