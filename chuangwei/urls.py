@@ -24,6 +24,7 @@ urlpatterns = [
     path("review/", include("apps.checklists.urls.review")),
     path("binders/", include("apps.checklists.urls.binders")),
     path("standards/", include("apps.checklists.urls.standards")),
+    path("tickets/", include("apps.tickets.urls.tickets")),
     path("ping/", core_views.ping, name="ping"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -16,6 +16,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [("首页", reverse("home"))]
+    # 整改工单 is the daily work of most roles, so it comes first; unit staff start from their inbox.
+    if user.sees_everything or user.has_role(Role.STREET, Role.COMMUNITY, Role.GRID_WORKER):
+        items.append(("整改工单", reverse("tickets:list")))
+    if user.has_role(Role.UNIT) and user.unit_id:
+        items.append(("工单待办", reverse("tickets:inbox")))
     if user.sees_everything:
         items += [("创建任务", reverse("campaigns:list")), ("标准", reverse("standards:list"))]
     if user.manages_everything:

@@ -1,0 +1,108 @@
+"""The ticket list's filters, shared by the page and its export; choices offer only what the user sees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django_filters import rest_framework as filters
+
+from apps.regions.models import Level, Region, Unit
+from apps.regions.scope import territory_scope
+from apps.tickets.forms import DateInput, category_choices
+from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
+
+
+def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
+    """Districts, streets and communities for those with a territory; their grids for grid workers."""
+    if request is None:
+        return Region.objects.none()
+    scope = territory_scope(request.user)
+    regions = Region.objects.visible_to(request.user).order_by("path")
+    if scope.everything or scope.subtree_paths:
+        # Grids would make the list thousands long; a community narrows just as well.
+        return regions.exclude(level=Level.GRID)
+    return regions.grids()
+
+
+def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
+    if request is None:
+        return Unit.objects.none()
+    return Unit.objects.visible_to(request.user).order_by("type", "name")
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight at the start of a local calendar day, aware."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class TicketFilter(filters.FilterSet):
+    """Status, overdue, supervision, category (大类 includes its 小类), source, region, unit, dates, text."""
+
+    q = filters.CharFilter(label="编号/标题", method="search")
+    status = filters.ChoiceFilter(label="状态", choices=TicketStatus.choices, empty_label="全部")
+    overdue = filters.BooleanFilter(
+        label="超期",
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "全部"), ("true", "已超期"), ("false", "未超期")]),
+    )
+    supervision = filters.ChoiceFilter(label="督办", choices=Supervision.choices, empty_label="全部")
+    category = filters.ChoiceFilter(
+        label="问题类别",
+        choices=lambda: category_choices(leaves_only=False),
+        method="filter_category",
+        empty_label="全部",
+    )
+    source = filters.ChoiceFilter(label="来源", choices=TicketSource.choices, empty_label="全部")
+    region = filters.ModelChoiceFilter(
+        label="区域", queryset=_visible_regions, method="filter_region", empty_label="全部"
+    )
+    unit = filters.ModelChoiceFilter(
+        label="责任单位", queryset=_visible_units, field_name="responsible_unit", empty_label="全部"
+    )
+    since = filters.DateFilter(label="上报自", method="filter_since", widget=DateInput())
+    until = filters.DateFilter(label="上报至", method="filter_until", widget=DateInput())
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "overdue", "supervision", "category", "source", "region", "unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = territory_scope(self.request.user) if self.request else None
+        if scope is not None and not (scope.everything or scope.subtree_paths or scope.grid_ids):
+            # Unit staff have no territory: the region choice would be empty.
+            del self.filters["region"]
+        self.now = timezone.now()
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A ticket number (or its tail) or words of the title."""
+        text = value.strip()
+        return queryset.filter(Q(number__icontains=text) | Q(title__icontains=text)) if text else queryset
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Held by the unit past the deadline, or everything else."""
+        if value is None:
+            return queryset
+        overdue = Q(status__in=["dispatched", "in_progress"], deadline__lt=self.now)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The category itself and, for a 大类, every 小类 under it."""
+        return queryset.filter(Q(category_id=value) | Q(category__parent_id=value))
+
+    def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
+        """Anywhere in the region's subtree."""
+        return queryset.filter(region__path__startswith=value.path)
+
+    def filter_since(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        """Reported on or after the day (local time)."""
+        return queryset.filter(created_at__gte=_day_start(value))
+
+    def filter_until(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        """Reported on or before the day (local time)."""
+        return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))

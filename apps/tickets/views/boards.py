@@ -1,0 +1,126 @@
+"""Working lists: a unit's inbox (工单待办), overdue tickets by unit (超期督办) and the 挂账 shelf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from apps.accounts.http import AuthenticatedRequest
+from apps.accounts.models import Role
+from apps.calendars.models import DeadlineUnit
+from apps.calendars.worktime import deadline_after
+from apps.regions.models import Unit
+from apps.regions.permissions import require
+from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
+from apps.tickets.views.common import duration_text
+
+PER_PAGE = 50
+# Each inbox section shows the most urgent tickets; the counts and the list page cover the rest.
+SECTION_LIMIT = 50
+ROW_FIELDS = ("category", "region", "point", "responsible_unit")
+
+
+@login_required
+@require_GET
+def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
+    """工单待办 for unit staff: 待签收, 整改中, 即将超期 (due within one working day); most urgent first."""
+    user = request.user
+    require(user.has_role(Role.UNIT) and user.unit_id is not None)
+    now = timezone.now()
+    # One working day on the working calendar: a ticket due Monday 10:00 is "soon" on Friday afternoon.
+    soon_until = deadline_after(now, 1, DeadlineUnit.WORK_DAY)
+    mine = Ticket.objects.visible_to(user).for_unit(user.unit_id)  # type: ignore[arg-type]
+    running = Q(status__in=CLOCK_RUNNING)
+    soon = running & Q(deadline__gte=now, deadline__lte=soon_until)
+    counts = mine.aggregate(
+        dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
+        in_progress=Count("pk", filter=Q(status=TicketStatus.IN_PROGRESS)),
+        soon=Count("pk", filter=soon),
+        overdue=Count("pk", filter=running & Q(deadline__lt=now)),
+        submitted=Count("pk", filter=Q(status=TicketStatus.SUBMITTED)),
+    )
+    rows = mine.select_related(*ROW_FIELDS).order_by("deadline", "pk")
+    sections = [
+        ("dispatched", "待签收", counts["dispatched"], rows.filter(status=TicketStatus.DISPATCHED)),
+        ("in_progress", "整改中", counts["in_progress"], rows.filter(status=TicketStatus.IN_PROGRESS)),
+        ("soon", "即将超期", counts["soon"], rows.filter(soon)),
+    ]
+    context = {
+        "unit": user.unit,
+        "now": now,
+        "counts": counts,
+        "sections": [
+            {"key": key, "title": title, "count": count, "tickets": list(tickets[:SECTION_LIMIT])}
+            for key, title, count, tickets in sections
+        ],
+        "limit": SECTION_LIMIT,
+    }
+    return TemplateResponse(request, "tickets/inbox.html", context)
+
+
+def _overdue_rows(tickets: list[Ticket], now: Any) -> None:
+    """Attach how long each ticket has been overdue."""
+    for ticket in tickets:
+        ticket.overdue_by = duration_text(now - ticket.deadline)  # type: ignore[attr-defined,operator]
+
+
+@login_required
+@require_GET
+def ticket_overdue(request: AuthenticatedRequest) -> HttpResponse:
+    """超期督办 for the office, leaders and inspectors: counts by unit, then tickets, most overdue first."""
+    require(request.user.sees_everything)
+    now = timezone.now()
+    overdue = Ticket.objects.visible_to(request.user).overdue(now)
+    by_unit = (
+        overdue.values("responsible_unit_id", "responsible_unit__name")
+        .annotate(
+            total=Count("pk"),
+            yellow=Count("pk", filter=Q(supervision=Supervision.YELLOW)),
+            red=Count("pk", filter=Q(supervision=Supervision.RED)),
+            listed=Count("pk", filter=Q(supervision=Supervision.LISTED)),
+            oldest=Min("deadline"),
+        )
+        .order_by("-total", "oldest")
+    )
+    unit = request.GET.get("unit", "")
+    chosen = Unit.objects.filter(pk=int(unit)).first() if unit.isdigit() else None
+    rows = overdue.select_related(*ROW_FIELDS).order_by("deadline", "pk")
+    if chosen is not None:
+        rows = rows.filter(responsible_unit=chosen)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _overdue_rows(page.object_list, now)
+    units = [
+        {**row, "oldest_by": duration_text(now - row["oldest"]) if row["oldest"] else ""} for row in by_unit
+    ]
+    context = {
+        "now": now,
+        "by_unit": units,
+        "page": page,
+        "chosen": chosen,
+        "query": f"unit={chosen.pk}" if chosen else "",
+    }
+    return TemplateResponse(request, "tickets/overdue.html", context)
+
+
+@login_required
+@require_GET
+def ticket_shelf(request: AuthenticatedRequest) -> HttpResponse:
+    """挂账: pending 挂账 requests, then shelved tickets, longest on the shelf first (scoped to the user)."""
+    now = timezone.now()
+    visible = Ticket.objects.visible_to(request.user).select_related(*ROW_FIELDS)
+    requests = visible.filter(shelve_requested=True).order_by("updated_at", "pk")
+    shelved = visible.filter(status=TicketStatus.SHELVED).order_by("paused_at", "pk")
+    page = Paginator(shelved, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for ticket in page.object_list:
+        ticket.shelved_for = duration_text(now - ticket.paused_at) if ticket.paused_at else ""  # type: ignore[attr-defined]
+    context = {"requests": list(requests[:SECTION_LIMIT]), "page": page, "query": "", "now": now}
+    return TemplateResponse(request, "tickets/shelf.html", context)

@@ -1,0 +1,50 @@
+"""Reporting a problem (上报): the office's reports start at 待派遣, everyone else's wait for 立案."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.http import AuthenticatedRequest
+from apps.regions.permissions import require
+from apps.tickets import services
+from apps.tickets.forms import TicketForm, add_service_error, default_source
+from apps.tickets.views.common import may_report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
+    """The report form for those who may report somewhere; the service checks the chosen region again."""
+    require(may_report(request.user))
+    form = TicketForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=request.user,
+                source=data.get("source") or default_source(request.user),
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                region=data["region"],
+                point=data["point"],
+                address=data["address"],
+                lat=data["lat"],
+                lng=data["lng"],
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("region", str(exc))
+        else:
+            waiting = "，等待派遣" if ticket.status == "filed" else "，等待创卫办立案"
+            messages.success(request, f"已上报工单 {ticket.number}{waiting}。")
+            return redirect("tickets:detail", pk=ticket.pk)
+    return TemplateResponse(request, "tickets/form.html", {"form": form})

@@ -1,0 +1,20 @@
+// Ticket list, office only: "select all on this page" and a count of the selected rows for bulk dispatch.
+// Listens on the document, so rows swapped in by htmx (filters, paging) work without re-binding.
+(() => {
+  const boxes = () => document.querySelectorAll('input[name="tickets"][form="bulk-form"]');
+  const count = () => {
+    const shown = document.querySelector("[data-selected-count]");
+    if (!shown) return;
+    const n = Array.from(boxes()).filter((box) => box.checked).length;
+    shown.textContent = n ? `已选 ${n} 件` : "请先在下方勾选工单";
+  };
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target.matches("[data-select-all]")) {
+      boxes().forEach((box) => { box.checked = target.checked; });
+    }
+    if (target.matches("[data-select-all], input[name=tickets]")) count();
+  });
+  document.addEventListener("htmx:afterSwap", count);
+  count();
+})();
