@@ -58,6 +58,8 @@ run: $(RUNTIME_STAMP)  ## Serve the demo city on http://127.0.0.1:$(PORT) (SQLit
 	$(PY) manage.py migrate
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_demo_campaign
+	$(PY) manage.py load_problem_categories
+	$(PY) manage.py seed_demo_tickets --if-empty
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # DATABASE_URL / REDIS_URL / E2E_REQUIRED pass through from the environment.
@@ -75,6 +77,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	@test -n "$$REDIS_URL" || { echo "error: make stack needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)" >&2; exit 1; }
 	$(PY) manage.py migrate
 	$(PY) manage.py load_standards
+	$(PY) manage.py load_problem_categories
 	$(PY) manage.py collectstatic --noinput -v 0
 	@pids=""; trap 'exit 130' INT TERM; trap 'kill $$pids 2>/dev/null; wait' EXIT; \
 	$(VENV)/bin/gunicorn chuangwei.wsgi -b 127.0.0.1:$(PORT) -w 2 & pids="$$pids $$!"; \
