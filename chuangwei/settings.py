@@ -165,6 +165,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic job is declared here and nowhere else; exactly one beat process runs them.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "apps.core.tasks.record_heartbeat", "schedule": 60.0},
+    # Pre-deadline warnings and 黄牌/红牌 for overdue tickets; every 15 min is fine-grained enough for
+    # limits counted in working hours (a 4 工作时 limit warns 48 min before its deadline).
+    "tickets-escalate": {"task": "apps.tickets.tasks.escalate_tickets", "schedule": 15 * 60},
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -144,6 +144,7 @@ def _hold(ticket: Ticket, rng: random.Random, pools: Pools, now: datetime) -> No
     ticket.responsible_unit = rng.choice(pools.units_by_type.get(unit_type) or pools.all_units)
     ticket.dispatched_at = ticket.created_at + timedelta(minutes=rng.randint(10, 240))
     ticket.deadline, ticket.allowed_minutes = deadline_for(ticket.category, ticket.dispatched_at)
+    _supervise(ticket, now)
     if ticket.status == S.DISPATCHED:
         return
     ticket.accepted_at = ticket.dispatched_at + timedelta(minutes=rng.randint(5, 120))
@@ -159,7 +160,11 @@ def _hold(ticket: Ticket, rng: random.Random, pools: Pools, now: datetime) -> No
         ticket.rework_count = 1 if rng.random() < 0.08 else 0
     if ticket.status == S.SHELVED:
         ticket.paused_at = ticket.accepted_at + timedelta(hours=rng.randint(1, 48))
-    if ticket.status in (S.DISPATCHED, S.IN_PROGRESS) and ticket.deadline < now:
+
+
+def _supervise(ticket: Ticket, now: datetime) -> None:
+    """Held past the deadline: the level the 15-minute watch would have raised it to by now."""
+    if ticket.status in (S.DISPATCHED, S.IN_PROGRESS) and ticket.deadline and ticket.deadline < now:
         overdue = work_minutes_between(ticket.deadline, now)
         allowed = ticket.allowed_minutes or 1
         ticket.supervision = Supervision.RED if overdue >= allowed else Supervision.YELLOW
