@@ -48,6 +48,7 @@ STATE_WEIGHTS = {
 SOURCE_WEIGHTS = {TicketSource.PATROL: 60, TicketSource.INSPECTION: 15, TicketSource.ANFANG: 8,
                   TicketSource.COMPLAINT: 10, TicketSource.MEDIA: 2, TicketSource.LEADER: 2,
                   TicketSource.OFFICE: 3}  # fmt: skip
+OPEN_RECENT = (S.REPORTED, S.FILED, S.DISPATCHED, S.IN_PROGRESS, S.SUBMITTED)
 HELD = (S.DISPATCHED, S.IN_PROGRESS, S.SUBMITTED, S.CLOSED, S.SHELVED)
 
 
@@ -117,7 +118,9 @@ def _ticket(rng: random.Random, pools: Pools, now: datetime, counters: Counter[s
     point = rng.choice(pools.points)
     status = rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
-    created = now - timedelta(minutes=rng.randint(60, 180 * 24 * 60))
+    # Open work is recent (a few days, some of it overdue); finished work spreads over half a year.
+    days = 7 if status in OPEN_RECENT else 180
+    created = now - timedelta(minutes=rng.randint(60, days * 24 * 60))
     day = timezone.localdate(created)
     counters[day] += 1  # type: ignore[index]
     ticket = Ticket(
