@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit
 from apps.regions.querysets import ancestor_paths
+from apps.tickets.selectors import unit_kpis
 
 
 def _type_counts(points: Any) -> list[dict[str, Any]]:
@@ -62,17 +65,24 @@ def territory_overview(user: User) -> dict[str, Any]:
     }
 
 
+# The unit's ticket figures cover the last quarter: long enough to mean something, short enough to move.
+KPI_WINDOW = timedelta(days=90)
+
+
 def unit_overview(user: User) -> dict[str, Any]:
     """A unit staff member's unit: its points by type and its paired territory."""
     unit = user.unit
     if unit is None:
         return {}
     points = Point.objects.visible_to(user).active().filter(responsible_unit=unit)
+    since = timezone.now() - KPI_WINDOW
     return {
         "unit": unit,
         "point_count": points.count(),
         "points_by_type": _type_counts(points),
         "pairings": unit.pairings.select_related("region"),
+        "kpi": unit_kpis(units=[unit], since=since)[unit.pk],
+        "kpi_days": KPI_WINDOW.days,
     }
 
 
