@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,22 @@ def test_real_worker_runs_a_task_and_writes_to_the_database(worker: str) -> None
     result = record_heartbeat.apply_async(queue=worker)
     hostname = result.get(timeout=90)
     assert WorkerHeartbeat.objects.filter(hostname=hostname).exists()
+
+
+def test_real_worker_escalates_an_overdue_ticket(
+    worker: str, world: Any, actors: Any, settings: Any, tmp_path: Path
+) -> None:
+    """The 15-minute job run by a worker: a ticket long past its deadline goes to 红牌; the unit hears."""
+    from django.utils import timezone
+
+    from apps.notifications.models import Notification
+    from apps.tickets.models import Supervision, Ticket
+    from apps.tickets.tasks import escalate_tickets
+    from tests.tickets.factories import dispatched, make_categories
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ticket = dispatched(actors, world, make_categories().garbage, when=timezone.now() - timedelta(days=30))
+    counts = escalate_tickets.apply_async(queue=worker).get(timeout=90)
+    assert counts["red"] == 1
+    assert Ticket.objects.get(pk=ticket.pk).supervision == Supervision.RED
+    assert Notification.objects.filter(recipient=actors["unit"], kind="ticket_red").exists()

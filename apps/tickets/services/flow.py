@@ -30,7 +30,7 @@ HANDLER_ONLY = "只有承办该工单的责任单位可以执行此操作。"
 def _lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock, so two clicks cannot both move it."""
     return (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("category__parent", "region", "point")
         .get(pk=ticket.pk)
     )
