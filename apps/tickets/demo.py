@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -109,7 +109,15 @@ def build_demo_tickets(
                     )
             states.update(t.status for t in tickets)
     _save_counters(counters)
+    _analyze()
     return states
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would only later."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE tickets_ticket, tickets_ticketevent")
 
 
 def _ticket(rng: random.Random, pools: Pools, now: datetime, counters: Counter[str]) -> Ticket:
