@@ -7,29 +7,8 @@ from typing import Any, cast
 from django import forms
 
 from apps.checklists.models import Campaign, Category, Requirement, Task
+from apps.core.forms import DateInput, MultipleFileField
 from apps.regions.models import Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; emptiness and type are judged by the upload check, file by file."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        files = data if isinstance(data, list | tuple) else [data]
-        return [single(f, initial) for f in files if f]
 
 
 def _active_units() -> Any:

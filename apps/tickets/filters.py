@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from apps.core.forms import DateInput
 from apps.regions.models import Level, Region, Unit
 from apps.regions.scope import territory_scope
-from apps.tickets.forms import DateInput, category_choices
+from apps.tickets.forms import category_choices
 from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
 
 

@@ -13,16 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Role, User
-from apps.checklists.forms import MultipleFileField, MultipleFileInput
+from apps.core.forms import MultipleFileField, MultipleFileInput
 from apps.regions.models import GridAssignment, Point, Region, Unit
 from apps.tickets.models import ProblemCategory, RoutingRule, Supervision, Ticket, TicketSource
 
 PHOTO_ATTRS = {"accept": "image/*", "capture": "environment"}
 Choices = list[tuple[Any, Any]]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DateTimeInput(forms.DateTimeInput):
