@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.accounts.api.views import MeView, ObtainTokenView
 from apps.checklists.api.views import CampaignViewSet, EvidenceViewSet, TaskViewSet
 from apps.notifications.api.views import NotificationViewSet
+from apps.patrols.api.views import CheckTemplateViewSet, FindingViewSet, PatrolViewSet
 from apps.regions.api.views import PointViewSet, RegionViewSet, UnitViewSet
 from apps.tickets.api.views import TicketViewSet
 
@@ -20,6 +21,9 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("check-templates", CheckTemplateViewSet, basename="check-template")
+router.register("patrols", PatrolViewSet, basename="patrol")
+router.register("findings", FindingViewSet, basename="finding")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.calendars",
     "apps.checklists",
     "apps.tickets",
+    "apps.patrols",
     "apps.dashboards",
 ]
 
@@ -194,6 +195,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Photos (tickets, patrols): the largest original accepted before it is re-encoded to at most 1,600 px.
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_MB", 15) * 1024 * 1024
+# A problem a grid worker reports goes straight to the unit its routing rule names (自动立案派遣); off, every
+# report waits at 待立案 for the office.
+PATROL_AUTO_DISPATCH = env_bool("PATROL_AUTO_DISPATCH", True)
 
 # Evidence uploads (佐证材料): the largest file accepted, checked on the real bytes received.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50) * 1024 * 1024

@@ -25,6 +25,8 @@ urlpatterns = [
     path("binders/", include("apps.checklists.urls.binders")),
     path("standards/", include("apps.checklists.urls.standards")),
     path("tickets/", include("apps.tickets.urls.tickets")),
+    path("patrols/", include("apps.patrols.urls.office")),
+    path("m/", include("apps.patrols.urls.mobile")),
     path("ping/", core_views.ping, name="ping"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 """Photos from phones: check the bytes really are an image, then re-encode a downscaled JPEG without metadata.
 
 Re-encoding means nothing of the original file (scripts, trailing data, GPS in EXIF) is ever served back; the
-taken-at time is read from EXIF first and kept as a field.
+taken-at time and the GPS position are read from EXIF first and kept as fields.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -23,17 +24,20 @@ MAX_SIDE = 1600
 JPEG_QUALITY = 85
 EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_IFD = 0x8769
+GPS_IFD = 0x8825
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
 
 @dataclass(frozen=True)
 class CleanPhoto:
-    """A re-encoded JPEG ready to save, with its size and the time the camera recorded."""
+    """A re-encoded JPEG ready to save, with its size and the time and place the camera recorded."""
 
     content: ContentFile
     width: int
     height: int
     taken_at: datetime | None
+    lat: Decimal | None = None
+    lng: Decimal | None = None
 
 
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
@@ -54,6 +58,7 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(f"「{name}」不是 JPG、PNG 或 WebP 照片。", code="bad_type")
             taken_at = _taken_at(image)
+            lat, lng = _position(image)
             picture = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
@@ -62,7 +67,8 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return CleanPhoto(ContentFile(out.getvalue(), name="photo.jpg"), picture.width, picture.height, taken_at)
+    content = ContentFile(out.getvalue(), name="photo.jpg")
+    return CleanPhoto(content, picture.width, picture.height, taken_at, lat, lng)
 
 
 def _taken_at(image: Image.Image) -> datetime | None:
@@ -76,3 +82,25 @@ def _taken_at(image: Image.Image) -> datetime | None:
     except ValueError:
         return None
     return timezone.make_aware(naive)
+
+
+def _position(image: Image.Image) -> tuple[Decimal | None, Decimal | None]:
+    """WGS-84 latitude and longitude from EXIF GPS, to six decimals, if present and in range."""
+    gps = image.getexif().get_ifd(GPS_IFD)
+    try:
+        lat = _degrees(gps[2], gps.get(1, "N"), limit=90)
+        lng = _degrees(gps[4], gps.get(3, "E"), limit=180)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    return lat, lng
+
+
+def _degrees(dms: tuple[float, float, float], ref: str, *, limit: int) -> Decimal:
+    """Degrees, minutes, seconds (EXIF rationals) and a hemisphere letter as signed decimal degrees."""
+    degrees, minutes, seconds = (float(part) for part in dms)
+    value = degrees + minutes / 60 + seconds / 3600
+    if str(ref).strip("\x00 ").upper() in {"S", "W"}:
+        value = -value
+    if abs(value) > limit:
+        raise ValueError(value)
+    return Decimal(f"{value:.6f}")

@@ -3,6 +3,7 @@
 from apps.tickets.services.create import next_number, ticket_create
 from apps.tickets.services.flow import (
     ticket_accept,
+    ticket_auto_dispatch,
     ticket_decide_extension,
     ticket_decide_shelve,
     ticket_dispatch,
@@ -20,6 +21,7 @@ from apps.tickets.services.flow import (
 __all__ = [
     "next_number",
     "ticket_accept",
+    "ticket_auto_dispatch",
     "ticket_create",
     "ticket_decide_extension",
     "ticket_decide_shelve",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.images import CleanPhoto
 from apps.regions.models import Point, Region
 from apps.tickets.models import (
     EventAction,
@@ -54,7 +55,7 @@ def ticket_create(
     address: str = "",
     lat: Decimal | None = None,
     lng: Decimal | None = None,
-    photos: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile | CleanPhoto] = (),
     now: datetime | None = None,
 ) -> Ticket:
     """File a problem; the office's own tickets start at 待派遣 (already 立案), everyone else's at 待立案."""

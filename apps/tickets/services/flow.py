@@ -20,6 +20,7 @@ from apps.regions.models import Unit
 from apps.tickets.deadlines import allowed_until, deadline_for, shifted_after_pause
 from apps.tickets.models import EventAction, PhotoKind, Supervision, Ticket, TicketEvent, TicketStatus
 from apps.tickets.permissions import can_recheck, can_supervise, is_handler, is_office
+from apps.tickets.routing import route
 from apps.tickets.services.records import add_photos, check_photos, record
 
 S = TicketStatus
@@ -91,6 +92,35 @@ def ticket_dispatch(
     ticket = _lock(ticket)
     _require(is_office(actor), OFFICE_ONLY)
     _expect(ticket, S.REPORTED, S.FILED, doing="派遣")
+    _dispatch(ticket, actor, unit, deadline=deadline, comment=comment, now=now)
+    return ticket
+
+
+@transaction.atomic
+def ticket_auto_dispatch(*, ticket: Ticket, now: datetime | None = None) -> Ticket:
+    """The system 立案s and 派遣s a reported problem to the unit its routing rule names; without a rule
+    (or a single default unit) the ticket waits for the office at 待立案."""
+    now = now or timezone.now()
+    ticket = _lock(ticket)
+    _expect(ticket, S.REPORTED, doing="自动派遣")
+    unit = route(ticket.category, ticket.region)
+    if unit is None:
+        return ticket
+    _move(ticket, None, EventAction.FILE, S.FILED, now=now, comment="巡查上报，按分派规则自动立案")
+    _dispatch(ticket, None, unit, deadline=None, comment="按分派规则自动派遣", now=now)
+    return ticket
+
+
+def _dispatch(
+    ticket: Ticket,
+    actor: User | None,
+    unit: Unit,
+    *,
+    deadline: datetime | None,
+    comment: str,
+    now: datetime,
+) -> None:
+    """Send a locked ticket to a unit and start its clock."""
     if not unit.is_active:
         raise ValidationError({"unit": f"{unit} 已停用，不能接收工单。"})
     if deadline is not None and deadline <= now:
@@ -107,7 +137,6 @@ def ticket_dispatch(
         f"。{comment}" if comment else ""
     )
     _move(ticket, actor, EventAction.DISPATCH, S.DISPATCHED, now=now, unit=unit, comment=text)
-    return ticket
 
 
 @transaction.atomic

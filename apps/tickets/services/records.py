@@ -40,11 +40,14 @@ def record(
     )
 
 
-def check_photos(photos: Sequence[UploadedFile]) -> list[CleanPhoto]:
-    """Decode and re-encode every photo before anything is written; one bad photo refuses them all."""
+def check_photos(photos: Sequence[UploadedFile | CleanPhoto]) -> list[CleanPhoto]:
+    """Decode and re-encode every photo before anything is written; one bad photo refuses them all.
+
+    Photos another service has already cleaned (a patrol finding's) pass through as they are.
+    """
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片。"})
-    return [clean_photo(photo) for photo in photos]
+    return [photo if isinstance(photo, CleanPhoto) else clean_photo(photo) for photo in photos]
 
 
 def add_photos(
