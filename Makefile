@@ -59,7 +59,9 @@ run: $(RUNTIME_STAMP)  ## Serve the demo city on http://127.0.0.1:$(PORT) (SQLit
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py seed_demo_campaign
 	$(PY) manage.py load_problem_categories
+	$(PY) manage.py load_check_templates
 	$(PY) manage.py seed_demo_tickets --if-empty
+	$(PY) manage.py seed_demo_patrols --if-empty
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # DATABASE_URL / REDIS_URL / E2E_REQUIRED pass through from the environment.
@@ -78,6 +80,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	$(PY) manage.py migrate
 	$(PY) manage.py load_standards
 	$(PY) manage.py load_problem_categories
+	$(PY) manage.py load_check_templates
 	$(PY) manage.py collectstatic --noinput -v 0
 	@pids=""; trap 'exit 130' INT TERM; trap 'kill $$pids 2>/dev/null; wait' EXIT; \
 	$(VENV)/bin/gunicorn chuangwei.wsgi -b 127.0.0.1:$(PORT) -w 2 & pids="$$pids $$!"; \

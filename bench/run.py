@@ -1,5 +1,6 @@
-"""Benchmark, as one JSON list: requests/s of the point-list API on PostgreSQL versus the trivial /ping/ view,
-and the 迎检档案 build versus a plain file copy (bench/binder.py)."""
+"""Benchmark, as one JSON list: requests/s of the point-list API, the ticket lists (bench/tickets.py) and
+finding submissions (bench/findings.py) on PostgreSQL versus the trivial /ping/ view, and the 迎检档案 build
+versus a plain file copy (bench/binder.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import dj_database_url
 import psycopg2
 from binder import run_binder_bench  # bench/binder.py: this directory is first on sys.path
+from findings import first_point_and_category, metadata_body, photo_body, photo_of_about
 from psycopg2 import sql
 from tickets import TARGETS as TICKET_TARGETS  # bench/tickets.py
 from tickets import TICKETS, seed_args, session_headers
@@ -30,6 +33,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/chuangwei_be
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "8"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
 WARMUP = 100
+# Every finding opens a ticket: fewer than the GETs, so repeated runs do not swell the bench database.
+FINDING_REQUESTS = int(os.environ.get("BENCH_FINDING_REQUESTS", "1000"))
 HOST = "127.0.0.1"
 
 
@@ -156,8 +161,18 @@ def wait_until_up(proc: subprocess.Popen, port: int, log_path: Path) -> None:
     fail(f"gunicorn did not answer /ping/ within 60 s:\n{log_path.read_text()[-3000:]}")
 
 
-def measure(port: int, path: str, headers: dict[str, str], total: int) -> dict[str, Any]:
-    """Closed loop: CONCURRENCY threads, each with its own keep-alive connection, share `total` requests."""
+def measure(
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    total: int,
+    body: Callable[[], tuple[bytes, str]] | None = None,
+) -> dict[str, Any]:
+    """Closed loop: CONCURRENCY threads, each with its own keep-alive connection, share `total` requests.
+
+    GET without `body`; with it, POST what it builds (a new one per request) and expect 201.
+    """
+    method, expected = ("POST", 201) if body else ("GET", 200)
     # gunicorn's sync workers close after each response; http.client then reconnects by itself.
     shares = [total // CONCURRENCY + (1 if i < total % CONCURRENCY else 0) for i in range(CONCURRENCY)]
     latencies: list[float] = []
@@ -172,12 +187,14 @@ def measure(port: int, path: str, headers: dict[str, str], total: int) -> dict[s
         start.wait()
         try:
             for _ in range(count):
+                payload, kind = body() if body else (None, "")
+                sent = {**headers, "Content-Type": kind} if body else headers
                 began = time.perf_counter()
-                conn.request("GET", path, headers=headers)
+                conn.request(method, path, body=payload, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 mine.append(time.perf_counter() - began)
-                if response.status != 200:
+                if response.status != expected:
                     errors.append(f"{path} → HTTP {response.status}")
                     break
         except (OSError, http.client.HTTPException) as exc:
@@ -215,6 +232,33 @@ def entry(name: str, result: dict[str, Any], baseline: dict[str, Any]) -> dict[s
     return {**record, "baseline_rps": baseline["rps"], "ratio": ratio, **tail}
 
 
+FINDING_TARGETS = ("finding_submit_metadata_only", "finding_submit_with_200kb_photo")
+
+
+def measure_findings(port: int) -> dict[str, dict[str, Any]]:
+    """POST new findings as the demo grid worker: metadata only, then with a 200 KB photo."""
+    status, body = request(port, "POST", "/api/v1/auth/token/", {"username": "grid", "password": "demo1234"})
+    if status != 200:
+        fail(f"POST /api/v1/auth/token/ as grid → HTTP {status}: {body[:300]!r}")
+    auth = {"Authorization": f"Token {json.loads(body)['token']}"}
+
+    def get(path: str) -> Any:
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        conn.request("GET", path, headers=auth)
+        return json.loads(conn.getresponse().read())
+
+    point, category = first_point_and_category(get)
+    photo = photo_of_about()
+    bodies = (metadata_body(point, category), photo_body(point, category, photo))
+    results = {}
+    for name, build, size in zip(FINDING_TARGETS, bodies, (0, len(photo)), strict=True):
+        measure(port, "/api/v1/findings/", auth, WARMUP, build)
+        log(f"measuring POST /api/v1/findings/ ({name}): {FINDING_REQUESTS} requests")
+        result = measure(port, "/api/v1/findings/", auth, FINDING_REQUESTS, build)
+        results[name] = {**result, "photo_bytes": size}
+    return results
+
+
 def main() -> None:
     """Prepare the database, measure both endpoints under gunicorn, then the binder build; print JSON."""
     database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
@@ -223,6 +267,7 @@ def main() -> None:
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "seed_demo", "--force")
     manage(env, "load_problem_categories")
+    manage(env, "load_check_templates")
     log(f"tickets: making sure the bench database holds {TICKETS:,} (generated once, then reused)")
     manage(env, *seed_args())
     analyze(database_url)
@@ -253,6 +298,7 @@ def main() -> None:
                 measure(port, path, headers, WARMUP)
                 log(f"measuring GET {path}: {REQUESTS} requests, concurrency {CONCURRENCY}")
                 results[name] = measure(port, path, headers, REQUESTS)
+            results.update(measure_findings(port))
         finally:
             proc.terminate()
             try:
@@ -267,6 +313,10 @@ def main() -> None:
         entry("ping", baseline, baseline),
     ]
     report += [{**entry(name, results[name], baseline), "tickets": TICKETS} for name, _, _ in TICKET_TARGETS]
+    report += [
+        {**entry(name, results[name], baseline), "photo_bytes": results[name]["photo_bytes"]}
+        for name in FINDING_TARGETS
+    ]
     log("binder: 迎检档案 build versus plain copy")
     report.append(run_binder_bench())
     print(json.dumps(report, ensure_ascii=False, indent=2))

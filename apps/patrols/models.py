@@ -1,7 +1,7 @@
 """Check templates per point type, patrols with their visits and results, and findings with photos.
 
-Patrols, visits, findings and photos carry the UUID the phone generated, so a request that is sent again (after
-a lost answer or an offline queue replay) finds the stored record instead of writing a second one.
+Patrols, findings and photos carry the UUID the phone generated, so a request that is sent again (after a
+lost answer or an offline queue replay) finds the stored record instead of writing a second one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from apps.tickets.models import ProblemCategory, Ticket
 
 
 class CheckTemplate(models.Model):
-    """巡查模板: the check items of one scene, for the point types it lists (none = every point, e.g. 病媒)."""
+    """巡查模板: one scene's check items, for the point types it lists (none = every point: 病媒)."""
 
     code = models.SlugField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=64)

@@ -134,7 +134,9 @@ def test_walk_a_point_then_finish(actors: dict[str, User], world: World, templat
     assert visit.json()["results"][str(templates.garbage_item.pk)] == "problem"
     # Sending the point again replaces its results instead of adding a second visit.
     results[0]["result"] = "ok"
-    client.post(f"/api/v1/patrols/{patrol}/visits/", {"point": world.p1.pk, "results": results}, format="json")
+    client.post(
+        f"/api/v1/patrols/{patrol}/visits/", {"point": world.p1.pk, "results": results}, format="json"
+    )
     assert PatrolCheck.objects.filter(result="problem").count() == 0
     assert PatrolCheck.objects.count() == 3
 
@@ -239,7 +241,11 @@ def test_fixed_on_the_spot_needs_an_after_photo_and_opens_no_ticket(
     fixed = post_finding(
         actors["grid"],
         finding_payload(
-            templates, world, outcome="fixed", after_photos=[photo("after.jpg")], after_photo_uuids=[new_uuid()]
+            templates,
+            world,
+            outcome="fixed",
+            after_photos=[photo("after.jpg")],
+            after_photo_uuids=[new_uuid()],
         ),
     )
     assert fixed.status_code == 201, fixed.json()
@@ -257,7 +263,8 @@ def test_a_finding_in_another_workers_grid_is_refused(
     ad_hoc = finding_payload(templates, world, grid=world.grid2.pk)
     del ad_hoc["point"]
     assert post_finding(actors["grid"], ad_hoc).status_code == 404
-    assert not Finding.objects.exists() and not Ticket.objects.exists()
+    assert not Finding.objects.exists()
+    assert not Ticket.objects.exists()
     assert media_files(settings) == []
 
 
@@ -283,7 +290,8 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_stored(
     response = post_finding(actors["grid"], finding_payload(templates, world, **overrides))
     assert response.status_code == 400
     assert message in str(response.json()), response.json()
-    assert not Finding.objects.exists() and not Ticket.objects.exists()
+    assert not Finding.objects.exists()
+    assert not Ticket.objects.exists()
     assert media_files(settings) == []
 
 
@@ -295,7 +303,8 @@ def test_a_photo_over_the_limit_is_refused(
     response = post_finding(actors["grid"], finding_payload(templates, world, photos=[photo("big.jpg", big)]))
     assert response.status_code == 400
     assert "超过照片上限" in str(response.json())
-    assert not Finding.objects.exists() and media_files(settings) == []
+    assert not Finding.objects.exists()
+    assert media_files(settings) == []
 
 
 def test_photos_are_re_encoded_and_downscaled(
@@ -364,7 +373,9 @@ def test_list_query_counts_do_not_grow(actors: dict[str, User], world: World, te
         post_finding(actors["grid"], finding_payload(templates, world, patrol=patrol))
 
     one_patrol_with_a_finding()
-    count("/api/v1/findings/")  # warm up: the first request reads the office user's roles once, then they are cached
+    count(
+        "/api/v1/findings/"
+    )  # warm up: the first request reads the office user's roles once, then they are cached
     few = (count("/api/v1/findings/"), count("/api/v1/patrols/"), count("/api/v1/check-templates/"))
     for _ in range(4):
         one_patrol_with_a_finding()

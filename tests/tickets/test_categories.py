@@ -16,7 +16,7 @@ from apps.regions.models import UnitType
 from apps.tickets.categories import SHIPPED, Action, problem_categories_load_shipped, read_categories
 from apps.tickets.models import ProblemCategory
 
-COUNTS = {"市容环境": 17, "食品": 3, "公共场所": 3, "病媒": 5, "健康教育": 4}
+COUNTS = {"市容环境": 24, "食品": 5, "公共场所": 4, "病媒": 5, "健康教育": 4}
 
 
 def load(*args: str) -> str:
@@ -68,13 +68,14 @@ def test_subcategories_override_the_unit_type_only_where_another_department_is_r
     types = {c.code: c.unit_type for c in ProblemCategory.objects.leaves().select_related("parent")}
     assert (types["SR-01"], types["SR-04"], types["SR-05"]) == ("urban_mgmt", "water", "garden")
     assert (types["SP-01"], types["GG-01"], types["JK-04"]) == ("market", "health", "market")
+    assert (types["SR-20"], types["SR-21"], types["GG-04"]) == ("housing", "housing", "health")
 
 
 def test_loading_twice_changes_nothing(db: Any) -> None:
-    assert "新增 37 个" in load()
+    assert "新增 47 个" in load()
     before = list(ProblemCategory.objects.values())
     output = load()
-    assert "新增 0 个、修改 0 个、不变 37 个、与随附文件不同而未改 0 个" in output
+    assert "新增 0 个、修改 0 个、不变 47 个、与随附文件不同而未改 0 个" in output
     assert list(ProblemCategory.objects.values()) == before
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 
 from apps.accounts.models import Role, User
 from apps.calendars.worktime import work_calendar
@@ -70,7 +71,9 @@ def history(actors: dict[str, User], world: World, categories: Categories) -> Hi
     in_progress(actors, world, food, when=at(26, 9))
     dispatched(actors, world, garbage, when=at(26, 9))
     # T6: the same problem back at 东湖农贸市场 on Wednesday — a 反弹 of T1 (city's).
-    again = open_ticket(actors, world, garbage, when=at(25, 9), point=world.p1)
+    # created_at is stamped by the database clock, and 反弹 are counted by it: open T6 "on Wednesday".
+    with time_machine.travel(at(25, 9), tick=False):
+        again = open_ticket(actors, world, garbage, when=at(25, 9), point=world.p1)
     assert again.recurrence_of == first
     idle = UnitFactory(name="市园林绿化局", type=UnitType.GARDEN)
     return History(idle=idle, recurrence=again)

@@ -22,7 +22,10 @@ from apps.tickets.api.serializers import CoordinateField, photos_field
 from apps.tickets.models import ProblemCategory
 
 COORDINATE_ERRORS = {
-    "lat": {"min_value": "纬度超出范围（应在 -90 到 90 之间）。", "max_value": "纬度超出范围（应在 -90 到 90 之间）。"},
+    "lat": {
+        "min_value": "纬度超出范围（应在 -90 到 90 之间）。",
+        "max_value": "纬度超出范围（应在 -90 到 90 之间）。",
+    },
     "lng": {
         "min_value": "经度超出范围（应在 -180 到 180 之间）。",
         "max_value": "经度超出范围（应在 -180 到 180 之间）。",

@@ -64,7 +64,9 @@ class CheckTemplateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[CheckTemplate]:
         items = CheckItem.objects.select_related("category").order_by("order", "pk")
-        return CheckTemplate.objects.filter(is_active=True).prefetch_related(Prefetch("items", queryset=items))
+        return CheckTemplate.objects.filter(is_active=True).prefetch_related(
+            Prefetch("items", queryset=items)
+        )
 
 
 def patrols_with_visits(patrols: QuerySet[Patrol]) -> QuerySet[Patrol]:
@@ -120,7 +122,9 @@ class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._show(patrol, _stored(created))
 
-    @extend_schema(request=VisitInputSerializer, responses={200: VisitSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+    @extend_schema(
+        request=VisitInputSerializer, responses={200: VisitSerializer, 400: BAD_INPUT, 404: NOT_FOUND}
+    )
     @action(detail=True, methods=["post"], **NO_LIST)
     def visits(self, request: Request, uuid: UUID | None = None) -> Response:
         """A point walked with one result per check item; the same point again replaces its results."""

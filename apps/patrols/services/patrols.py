@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.patrols.models import CheckItem, CheckResult, Patrol, PatrolCheck, PatrolVisit
+from apps.patrols.models import CheckResult, Patrol, PatrolCheck, PatrolVisit
 from apps.patrols.permissions import require_patrols_in
 from apps.patrols.templates_for import items_for_point
 from apps.regions.models import Point, Region
@@ -32,7 +32,7 @@ def patrol_start(
     client_started_at: datetime | None = None,
     now: datetime | None = None,
 ) -> tuple[Patrol, bool]:
-    """开始巡查 in one of the worker's grids; the same UUID again returns the stored patrol (created False)."""
+    """开始巡查 in one of the worker's grids; the same UUID again returns the stored patrol."""
     existing = Patrol.objects.filter(uuid=uuid).first()
     if existing is not None:
         return _own(existing, worker), False
@@ -120,10 +120,10 @@ def _clean_track(track: Sequence[Sequence[Any]]) -> list[list[float]]:
         try:
             lat, lng, at = (float(value) for value in entry)
         except (TypeError, ValueError):
-            raise ValidationError({"track": f"第 {number} 个轨迹点格式有误，应为 [纬度, 经度, 时间]。"}) from None
+            raise ValidationError(
+                {"track": f"第 {number} 个轨迹点格式有误，应为 [纬度, 经度, 时间]。"}
+            ) from None
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
             raise ValidationError({"track": f"第 {number} 个轨迹点的经纬度超出范围。"})
         cleaned.append([round(lat, 6), round(lng, 6), int(at)])
     return cleaned
-
-

@@ -1,0 +1,141 @@
+"""A fortnight of demo patrols for the demo city, written in bulk: most grids walked most working days, some
+points skipped, a few grids left out, and a handful of findings filed through the real service."""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from apps.calendars.worktime import is_workday
+from apps.patrols.models import CheckItem, CheckResult, Outcome, Patrol, PatrolCheck, PatrolVisit
+from apps.patrols.services import PhotoUpload, finding_submit
+from apps.patrols.templates_for import items_for_point
+from apps.regions.models import GridAssignment, Point
+
+DAYS = 14
+SEED = 20261130
+
+
+@transaction.atomic
+def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | None = None) -> Counter[str]:
+    """Patrols, visits and results over the last `days` days; returns counts by kind of row written."""
+    now = now or timezone.now()
+    rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
+    workers: dict[int, int] = {}
+    for assignment in GridAssignment.objects.order_by("grid_id", "pk"):
+        workers.setdefault(assignment.grid_id, assignment.worker_id)
+    points: dict[int, list[Point]] = {}
+    for point in Point.objects.active().filter(grid_id__in=workers).order_by("pk"):
+        points.setdefault(point.grid_id, []).append(point)
+    items = {kind: items_for_point(sample[0]) for kind, sample in _one_point_per_type(points).items()}
+    skipped = set(rng.sample(sorted(workers), k=max(1, len(workers) // 12)))  # grids nobody walked
+    counts: Counter[str] = Counter()
+    today = timezone.localdate(now)
+    for offset in range(days, -1, -1):
+        day = today - timedelta(days=offset)
+        if not is_workday(day):
+            continue
+        for grid_id, worker_id in workers.items():
+            if grid_id in skipped or rng.random() < 0.2:
+                continue
+            start = timezone.make_aware(datetime.combine(day, time(8, 30))) + timedelta(
+                minutes=rng.randint(0, 300)
+            )
+            if start > now:
+                continue
+            patrol = Patrol.objects.create(
+                uuid=uuid.uuid4(),
+                worker_id=worker_id,
+                grid_id=grid_id,
+                started_at=start,
+                client_started_at=start,
+                ended_at=start + timedelta(minutes=rng.randint(40, 120)),
+            )
+            counts["patrols"] += 1
+            walked = [p for p in points.get(grid_id, []) if rng.random() < 0.85]
+            visits = PatrolVisit.objects.bulk_create(
+                PatrolVisit(patrol=patrol, point=p, visited_at=start + timedelta(minutes=8 * i))
+                for i, p in enumerate(walked)
+            )
+            checks = [
+                PatrolCheck(visit=visit, item=item, result=_result(rng))
+                for visit in visits
+                for item in items.get(visit.point.type, [])
+            ]
+            PatrolCheck.objects.bulk_create(checks)
+            counts["visits"] += len(visits)
+            counts["checks"] += len(checks)
+    counts.update(_findings(rng, workers, points, items, findings, now))
+    return counts
+
+
+def _one_point_per_type(points: dict[int, list[Point]]) -> dict[str, list[Point]]:
+    """One sample point for each point type present, to look its check items up once per type."""
+    by_type: dict[str, list[Point]] = {}
+    for grid_points in points.values():
+        for point in grid_points:
+            by_type.setdefault(point.type, [point])
+    return by_type
+
+
+def _result(rng: random.Random) -> str:
+    """Mostly 合格, sometimes 有问题 or 不涉及."""
+    roll = rng.random()
+    return (
+        CheckResult.PROBLEM if roll < 0.05 else CheckResult.NOT_APPLICABLE if roll < 0.1 else CheckResult.OK
+    )
+
+
+def _findings(
+    rng: random.Random,
+    workers: dict[int, int],
+    points: dict[int, list[Point]],
+    items: dict[str, list[CheckItem]],
+    count: int,
+    now: datetime,
+) -> Counter[str]:
+    """Findings filed through the service (photos re-encoded, reported ones opening tickets)."""
+    from apps.accounts.models import User
+
+    counts: Counter[str] = Counter()
+    grids = [grid for grid in sorted(workers) if points.get(grid)]
+    users = User.objects.in_bulk(list(workers.values()))
+    for number in range(count):
+        grid_id = rng.choice(grids)
+        point = rng.choice(points[grid_id])
+        choices = items.get(point.type) or []
+        if not choices:
+            continue
+        item = rng.choice(choices)
+        fixed = number % 3 == 0
+        finding, _ = finding_submit(
+            worker=users[workers[grid_id]],
+            uuid=uuid.uuid4(),
+            point=point,
+            category=item.category,
+            check_item=item,
+            outcome=Outcome.FIXED if fixed else Outcome.REPORTED,
+            description=f"{item.text}：现场发现问题",
+            photos=[_photo(rng, "problem")],
+            after_photos=[_photo(rng, "fixed")] if fixed else [],
+            now=now - timedelta(hours=rng.randint(1, 24 * 6)),
+        )
+        counts["findings"] += 1
+        counts["tickets"] += finding.ticket_id is not None
+    return counts
+
+
+def _photo(rng: random.Random, name: str) -> PhotoUpload:
+    """A small generated JPEG standing in for a phone photo."""
+    colour = (rng.randint(60, 200), rng.randint(60, 200), rng.randint(60, 200))
+    out = io.BytesIO()
+    Image.new("RGB", (480, 360), colour).save(out, format="JPEG", quality=80)
+    return PhotoUpload(uuid.uuid4(), SimpleUploadedFile(f"{name}.jpg", out.getvalue(), "image/jpeg"))

@@ -1,0 +1,37 @@
+"""Give the demo city two weeks of patrols, visits, results and a few findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.patrols.demo import build_demo_patrols
+from apps.patrols.models import CheckTemplate, Patrol
+
+
+class Command(BaseCommand):
+    help = "为演示城市生成近两周的网格巡查记录和少量巡查发现。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """--if-empty and --force (DEBUG off)."""
+        parser.add_argument("--if-empty", action="store_true", help="库中已有巡查记录时什么也不做。")
+        parser.add_argument("--force", action="store_true", help="DEBUG 关闭时也写入演示数据。")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Write the patrols and report what was written."""
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("DEBUG 未开启，当前可能是生产环境：演示数据不会写入。确需写入请加 --force。")
+        if options["if_empty"] and Patrol.objects.exists():
+            self.stdout.write("库中已有巡查记录，未做任何修改。")
+            return
+        if not CheckTemplate.objects.exists():
+            raise CommandError("还没有巡查模板：请先运行 python manage.py load_check_templates。")
+        counts = build_demo_patrols()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已生成 {counts['patrols']} 次巡查、{counts['visits']} 个点位巡查记录、"
+                f"{counts['findings']} 条巡查发现（其中 {counts['tickets']} 条已成为工单）。"
+            )
+        )
