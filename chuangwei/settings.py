@@ -272,6 +272,9 @@ SPECTACULAR_SETTINGS = {
         "SupervisionEnum": "apps.tickets.models.Supervision",
         "PhotoKindEnum": "apps.tickets.models.PhotoKind",
         "EventActionEnum": "apps.tickets.models.EventAction",
+        "CheckResultEnum": "apps.patrols.models.CheckResult",
+        "OutcomeEnum": "apps.patrols.models.Outcome",
+        "FindingPhotoKindEnum": "apps.patrols.models.FindingPhotoKind",
     },
 }
 

@@ -129,7 +129,7 @@ def finding_add_photo(
     try:
         with transaction.atomic():
             item = _save_photo(finding, photo.uuid, kind, clean, lat=lat, lng=lng, taken_at=taken_at)
-            if finding.ticket_id is not None and kind == FindingPhotoKind.BEFORE:
+            if finding.ticket is not None and kind == FindingPhotoKind.BEFORE:
                 _add_to_ticket(finding.ticket, clean, worker)
     except IntegrityError:
         _remove_files([item] if item else [])
