@@ -89,7 +89,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	echo "stack: web http://127.0.0.1:$(PORT) + worker + beat running; Ctrl-C stops all three."; \
 	wait -n
 
-bench: $(RUNTIME_STAMP)  ## Point and ticket lists (200k tickets) vs /ping/ on PostgreSQL, binder export; JSON
+bench: $(RUNTIME_STAMP)  ## Point and ticket lists (200k tickets), finding submissions vs /ping/ on PostgreSQL, binder; JSON
 	@$(PY) bench/run.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
