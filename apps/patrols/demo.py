@@ -37,21 +37,18 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
         points.setdefault(point.grid_id, []).append(point)
     items = {kind: items_for_point(sample[0]) for kind, sample in _one_point_per_type(points).items()}
     skipped = set(rng.sample(sorted(workers), k=max(1, len(workers) // 12)))  # grids nobody walked
-    counts: Counter[str] = Counter()
+    walks: list[tuple[Patrol, list[Point]]] = []
     today = timezone.localdate(now)
     for offset in range(days, -1, -1):
         day = today - timedelta(days=offset)
         if not is_workday(day):
             continue
+        morning = timezone.make_aware(datetime.combine(day, time(8, 30)))
         for grid_id, worker_id in workers.items():
-            if grid_id in skipped or rng.random() < 0.2:
+            start = morning + timedelta(minutes=rng.randint(0, 300))
+            if grid_id in skipped or rng.random() < 0.2 or start > now:
                 continue
-            start = timezone.make_aware(datetime.combine(day, time(8, 30))) + timedelta(
-                minutes=rng.randint(0, 300)
-            )
-            if start > now:
-                continue
-            patrol = Patrol.objects.create(
+            patrol = Patrol(
                 uuid=uuid.uuid4(),
                 worker_id=worker_id,
                 grid_id=grid_id,
@@ -59,20 +56,26 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
                 client_started_at=start,
                 ended_at=start + timedelta(minutes=rng.randint(40, 120)),
             )
-            counts["patrols"] += 1
-            walked = [p for p in points.get(grid_id, []) if rng.random() < 0.85]
-            visits = PatrolVisit.objects.bulk_create(
-                PatrolVisit(patrol=patrol, point=p, visited_at=start + timedelta(minutes=8 * i))
-                for i, p in enumerate(walked)
-            )
-            checks = [
-                PatrolCheck(visit=visit, item=item, result=_result(rng))
-                for visit in visits
-                for item in items.get(visit.point.type, [])
-            ]
-            PatrolCheck.objects.bulk_create(checks)
-            counts["visits"] += len(visits)
-            counts["checks"] += len(checks)
+            walks.append((patrol, [p for p in points.get(grid_id, []) if rng.random() < 0.85]))
+    # Bulk writes: one service call per row would take a minute for the whole city.
+    Patrol.objects.bulk_create([patrol for patrol, _ in walks], batch_size=500)
+    visits = PatrolVisit.objects.bulk_create(
+        [
+            PatrolVisit(patrol=patrol, point=point, visited_at=patrol.started_at + timedelta(minutes=8 * i))
+            for patrol, walked in walks
+            for i, point in enumerate(walked)
+        ],
+        batch_size=1000,
+    )
+    checks = PatrolCheck.objects.bulk_create(
+        [
+            PatrolCheck(visit=visit, item=item, result=_result(rng))
+            for visit in visits
+            for item in items.get(visit.point.type, [])
+        ],
+        batch_size=2000,
+    )
+    counts: Counter[str] = Counter(patrols=len(walks), visits=len(visits), checks=len(checks))
     counts.update(_findings(rng, workers, points, items, findings, now))
     return counts
 
