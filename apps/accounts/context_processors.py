@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from apps.accounts.models import Role
 
@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("整改工单", reverse("tickets:list")))
     if user.has_role(Role.UNIT) and user.unit_id:
         items.append(("工单待办", reverse("tickets:inbox")))
+    items += _patrol_items(user)
     if user.sees_everything:
         items += [("创建任务", reverse("campaigns:list")), ("标准", reverse("standards:list"))]
     if user.manages_everything:
@@ -47,9 +48,31 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("点位", reverse("points:list")))
     if user.is_staff:
         items.append(("后台管理", reverse("admin:index")))
-    path = request.path
-    nav = [{"label": label, "url": url, "active": _is_active(path, url)} for label, url in items]
+    # Only the most specific entry lights up: on /patrols/findings/ that is 巡查发现, not also 巡查覆盖.
+    matches = [url.split("?")[0] for _, url in items if _is_active(request.path, url)]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "url": url, "active": url.split("?")[0] == current} for label, url in items]
     return {"nav_items": nav}
+
+
+def _patrol_items(user: Any) -> list[tuple[str, str]]:
+    """Patrol pages for the whole-city roles and 街道/社区 staff; the phone app for grid workers."""
+    items = []
+    if user.sees_everything or (user.has_role(Role.STREET, Role.COMMUNITY) and user.scope_region_id):
+        items += [("巡查覆盖", reverse("patrols:coverage")), ("巡查发现", reverse("patrols:findings"))]
+    if user.manages_everything:
+        items.append(("巡查模板", reverse("patrols:templates")))
+    if user.has_role(Role.GRID_WORKER):
+        items.append(("手机巡查", _mobile_home()))
+    return items
+
+
+def _mobile_home() -> str:
+    """The phone app's start page; its URL name may not be registered yet, its path is fixed."""
+    try:
+        return reverse("mobile:home")
+    except NoReverseMatch:
+        return "/m/"
 
 
 def _is_active(path: str, url: str) -> bool:

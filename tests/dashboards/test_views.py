@@ -86,9 +86,21 @@ def test_login_with_wrong_password_shows_chinese_error(client: Any, actors: Any)
 def test_navigation_follows_roles(login: Any, world: World) -> None:
     grid_nav = [i["label"] for i in login("grid").get(reverse("home")).context["nav_items"]]
     office_nav = [i["label"] for i in login("office").get(reverse("home")).context["nav_items"]]
-    assert grid_nav == ["首页", "整改工单", "我的网格", "点位"]
+    assert grid_nav == ["首页", "整改工单", "手机巡查", "我的网格", "点位"]
     unit_nav = [i["label"] for i in login("unit").get(reverse("home")).context["nav_items"]]
-    assert office_nav == ["首页", "整改工单", "创建任务", "标准", "材料审核", "区域", "责任单位", "点位"]
+    assert office_nav == [
+        "首页",
+        "整改工单",
+        "巡查覆盖",
+        "巡查发现",
+        "巡查模板",
+        "创建任务",
+        "标准",
+        "材料审核",
+        "区域",
+        "责任单位",
+        "点位",
+    ]
     assert unit_nav == ["首页", "工单待办", "我的任务", "本单位", "点位"]
 
 

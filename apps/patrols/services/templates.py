@@ -31,7 +31,7 @@ def check_item_update(
     deduction: str,
     is_active: bool,
 ) -> CheckItem:
-    """Change an item's text, category (an active 小类), linked standard item, deduction and whether it is on."""
+    """Change an item's text, category (an active 小类), standard item, deduction and whether it is on."""
     _require_office(actor)
     item = CheckItem.objects.select_for_update().get(pk=item.pk)
     _check_category(category, current=item.category_id)
