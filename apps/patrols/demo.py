@@ -77,6 +77,7 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
     )
     counts: Counter[str] = Counter(patrols=len(walks), visits=len(visits), checks=len(checks))
     counts.update(_findings(rng, workers, points, items, findings, now))
+    counts["waiting_recheck"] = _fixed_and_waiting_for_recheck(rng, items, now)
     return counts
 
 
@@ -134,6 +135,49 @@ def _findings(
         counts["findings"] += 1
         counts["tickets"] += finding.ticket_id is not None
     return counts
+
+
+def _fixed_and_waiting_for_recheck(
+    rng: random.Random, items: dict[str, list[CheckItem]], now: datetime
+) -> int:
+    """A report by the demo login `grid` that its unit has fixed, so 核查 on the phone has something to do."""
+    from apps.accounts.models import Role, User
+    from apps.tickets.services import ticket_accept, ticket_submit
+
+    worker = User.objects.filter(username="grid").first()
+    assignment = GridAssignment.objects.filter(worker=worker).select_related("grid").first()
+    point = Point.objects.active().filter(grid=assignment.grid).order_by("pk").first() if assignment else None
+    choices = items.get(point.type) if point else None
+    if worker is None or point is None or not choices:
+        return 0
+    finding, _ = finding_submit(
+        worker=worker,
+        uuid=uuid.uuid4(),
+        point=point,
+        category=choices[0].category,
+        check_item=choices[0],
+        outcome=Outcome.REPORTED,
+        description=f"{choices[0].text}：现场发现问题",
+        photos=[_photo(rng, "problem")],
+        now=now - timedelta(hours=3),
+    )
+    ticket = finding.ticket
+    staff = (
+        User.objects.filter(unit=ticket.responsible_unit, role_grants__role=Role.UNIT).first()
+        if ticket
+        else None
+    )
+    if ticket is None or staff is None:
+        return 0
+    ticket = ticket_accept(ticket=ticket, actor=staff, now=now - timedelta(hours=2))
+    ticket_submit(
+        ticket=ticket,
+        actor=staff,
+        comment="已整改",
+        photos=[_photo(rng, "fixed").file],
+        now=now - timedelta(hours=1),
+    )
+    return 1
 
 
 def _photo(rng: random.Random, name: str) -> PhotoUpload:

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成 {counts['patrols']} 次巡查、{counts['visits']} 个点位巡查记录、"
-                f"{counts['findings']} 条巡查发现（其中 {counts['tickets']} 条已成为工单）。"
+                f"{counts['findings']} 条巡查发现（其中 {counts['tickets']} 条已成为工单），"
+                f"另有 {counts['waiting_recheck']} 张工单等待演示账号 grid 在手机上核查。"
             )
         )
