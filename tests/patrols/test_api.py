@@ -275,6 +275,7 @@ def test_a_finding_in_another_workers_grid_is_refused(
         ({"photos": [photo("empty.jpg", b"")]}, "空文件"),
         ({"lat": "91"}, "纬度超出范围"),
         ({"lng": "-180.5"}, "经度超出范围"),
+        ({"lng": ""}, "经纬度须同时填写"),
         ({"photo_uuids": []}, "每张照片须带一个编号"),
         ({"outcome": "ignored"}, "不是合法选项"),
     ],

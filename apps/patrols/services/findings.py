@@ -65,6 +65,8 @@ def finding_submit(
     grid = _grid_of(point, grid)
     require_patrols_in(worker, grid)
     _check(category, outcome, point, patrol, check_item, worker, grid, after_photos)
+    if (lat is None) != (lng is None):
+        raise ValidationError({"lng": "经纬度须同时填写或同时留空。"})
     cleaned = _clean(photos, FindingPhotoKind.BEFORE) + _clean(after_photos, FindingPhotoKind.AFTER)
     finding = Finding(
         uuid=uuid,
@@ -82,7 +84,11 @@ def finding_submit(
         created_at=now,
         outcome=outcome,
     )
-    finding.full_clean(exclude=["uuid"])
+    # The related rows were looked up and checked above; validating the plain fields is enough (full_clean
+    # would read every foreign key back from the database).
+    finding.clean_fields(
+        exclude=["uuid", "patrol", "worker", "grid", "point", "category", "check_item", "ticket"]
+    )
     written: list[FindingPhoto] = []
     try:
         with transaction.atomic():
