@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -104,3 +106,14 @@ def _degrees(dms: tuple[float, float, float], ref: str, *, limit: int) -> Decima
     if abs(value) > limit:
         raise ValueError(value)
     return Decimal(f"{value:.6f}")
+
+
+def photo_response(image: FieldFile) -> FileResponse:
+    """Serve a stored (re-encoded) photo privately; the caller has already checked who may see it."""
+    try:
+        handle = image.open("rb")
+    except FileNotFoundError:
+        raise Http404("照片文件已不存在。") from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

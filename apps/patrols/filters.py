@@ -14,22 +14,10 @@ from django_filters import rest_framework as filters
 from apps.accounts.models import User
 from apps.core.forms import DateInput
 from apps.patrols.models import Finding, Outcome, Patrol
-from apps.regions.models import Level, Region
+from apps.regions.filters import visible_grids, visible_regions
+from apps.regions.models import Region
 from apps.regions.scope import territory_scope
 from apps.tickets.forms import category_choices
-
-
-def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
-    """Districts, streets and communities the user sees (grids have their own choice)."""
-    if request is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(request.user).exclude(level=Level.GRID)
-
-
-def _visible_grids(request: HttpRequest | None) -> QuerySet[Region]:
-    if request is None:
-        return Region.objects.none()
-    return Region.objects.visible_to(request.user).grids()
 
 
 def _visible_workers(request: HttpRequest | None) -> QuerySet[User]:
@@ -53,9 +41,9 @@ class TerritoryFilters(filters.FilterSet):
     since = filters.DateFilter(label="日期自", method="filter_since", widget=DateInput())
     until = filters.DateFilter(label="日期至", method="filter_until", widget=DateInput())
     region = filters.ModelChoiceFilter(
-        label="区域", queryset=_visible_regions, method="filter_region", empty_label="全部"
+        label="区域", queryset=visible_regions, method="filter_region", empty_label="全部"
     )
-    grid = filters.ModelChoiceFilter(label="网格", queryset=_visible_grids, empty_label="全部")
+    grid = filters.ModelChoiceFilter(label="网格", queryset=visible_grids, empty_label="全部")
     worker = filters.ModelChoiceFilter(label="网格员", queryset=_visible_workers, empty_label="全部")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

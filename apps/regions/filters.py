@@ -13,13 +13,15 @@ from apps.regions.models import Level, Point, PointType, Region, Unit, UnitType
 from apps.regions.scope import territory_scope
 
 
-def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
+def visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
+    """Districts, streets and communities the user sees (grids have their own choice)."""
     if request is None:
         return Region.objects.none()
     return Region.objects.visible_to(request.user).exclude(level=Level.GRID)
 
 
-def _visible_grids(request: HttpRequest | None) -> QuerySet[Region]:
+def visible_grids(request: HttpRequest | None) -> QuerySet[Region]:
+    """The grids the user sees."""
     if request is None:
         return Region.objects.none()
     return Region.objects.visible_to(request.user).grids()
@@ -49,7 +51,7 @@ class RegionFilter(SearchMixin):
     """Filter regions by level, parent and text."""
 
     level = filters.ChoiceFilter(label="层级", choices=Level.choices)
-    within = filters.ModelChoiceFilter(label="所属区域", queryset=_visible_regions, method="filter_within")
+    within = filters.ModelChoiceFilter(label="所属区域", queryset=visible_regions, method="filter_within")
 
     class Meta:
         model = Region
@@ -81,8 +83,8 @@ class PointFilter(SearchMixin):
 
     search_fields = ("name__icontains", "code__icontains", "address__icontains")
     type = filters.ChoiceFilter(label="点位类型", choices=PointType.choices)
-    region = filters.ModelChoiceFilter(label="所属区域", queryset=_visible_regions, method="filter_region")
-    grid = filters.ModelChoiceFilter(label="网格", queryset=_visible_grids, field_name="grid")
+    region = filters.ModelChoiceFilter(label="所属区域", queryset=visible_regions, method="filter_region")
+    grid = filters.ModelChoiceFilter(label="网格", queryset=visible_grids, field_name="grid")
     unit = filters.ModelChoiceFilter(label="责任单位", queryset=_visible_units, field_name="responsible_unit")
     is_active = filters.BooleanFilter(
         label="状态", widget=forms.Select(choices=[("", "全部"), ("true", "在用"), ("false", "停用")])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.core.images import photo_response
 from apps.patrols.models import Finding, FindingPhoto
 
 
@@ -15,10 +16,4 @@ def finding_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A finding photo for those who can see the finding."""
     visible = Finding.objects.visible_to(request.user)
     photo = get_object_or_404(FindingPhoto.objects.filter(finding__in=visible), pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片文件已不存在。") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return photo_response(photo.image)

@@ -26,6 +26,7 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
 from apps.calendars.worktime import work_minutes_between
 from apps.core.exceptions import DomainError
+from apps.core.images import photo_response
 from apps.regions.permissions import require
 from apps.tickets import services
 from apps.tickets.actions import BY_NAME, allowed_actions
@@ -212,10 +213,4 @@ def ticket_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """A ticket photo for those who can see the ticket (photos are never served from a public folder)."""
     visible = Ticket.objects.visible_to(request.user)
     photo = get_object_or_404(TicketPhoto.objects.filter(ticket__in=visible), pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404("照片文件已不存在。") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return photo_response(photo.image)
