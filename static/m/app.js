@@ -227,9 +227,10 @@
     shown = location.hash;
   }
 
-  // Redraw for new data, except on the finding form, whose photos and text live only on the screen.
+  // Redraw for new data, except on the finding form, whose photos and text live only on the screen, and the
+  // outbox, which changes only with the queue (a redraw there would undo a half-made 放弃 tap).
   function refresh() {
-    if (app.dataset.screen !== "finding") render();
+    if (!["finding", "outbox"].includes(app.dataset.screen)) render();
   }
 
   window.addEventListener("hashchange", render);

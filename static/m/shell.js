@@ -41,6 +41,17 @@
   window.addEventListener("online", () => { showNetwork(); cwm.kick(); });
   window.addEventListener("offline", showNetwork);
 
+  // Signing out forgets the cached page (it shows this worker's name) so the next person on a shared phone
+  // cannot open it offline; the outbox stays, kept per user, and is sent when this worker signs in again.
+  $("logout").addEventListener("submit", (event) => {
+    if (!("caches" in window)) return;
+    event.preventDefault();
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("cw-m-")).map((name) => caches.delete(name))))
+      .catch((error) => console.warn("清除离线页面失败：", error))
+      .finally(() => event.target.submit());
+  });
+
   showNetwork();
   cwm.changed().catch((error) => console.warn("读取待同步记录失败：", error));
   cwm.kick();

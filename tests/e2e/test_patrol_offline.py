@@ -295,7 +295,7 @@ def test_a_refused_finding_is_kept_with_the_servers_message_until_discarded(
     page.reload()
     page.wait_for_selector("#failed-list .bad-text")
     page.click("#failed-list .danger")
-    page.click("#failed-list .danger")
+    page.click("#failed-list .danger.armed")  # the second tap confirms
     page.wait_for_selector("#failed[hidden]", state="attached")
     assert page.get_attribute("#failed", "data-count") == "0"
     assert Finding.objects.count() == 0
@@ -337,3 +337,35 @@ def test_grid_worker_rechecks_on_the_phone_and_needs_the_network_for_it(
     page.goto(f"{base}/m/rechecks/")
     assert "需要网络" in page.inner_text("h1")
     assert errors == []
+
+
+CACHED_SHELLS = "async () => (await caches.keys()).filter((name) => name.startsWith('cw-m-')).length"
+
+
+def test_signing_out_forgets_the_cached_page_but_keeps_the_outbox(
+    context: Any, live_server: Any, world: World, actors: Any, transactional_db: Any
+) -> None:
+    make_templates()
+    base = live_server.url
+    page = context.new_page()
+    sign_in(page, base, "t_grid")
+    page.goto(f"{base}/m/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function(f"({CACHED_SHELLS})().then((count) => count === 1)")
+    context.set_offline(True)
+    page.click(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
+    page.wait_for_selector("#patrol")
+    wait_pending(page, 1)
+    context.set_offline(False)
+    page.evaluate("window.cwm.sync = async () => {}")  # hold the entry back: signing out must not drop it
+    page.click("#logout button")
+    page.wait_for_url("**/accounts/login/**")
+    assert page.evaluate(CACHED_SHELLS) == 0
+    context.set_offline(True)
+    offline = page.goto(f"{base}/m/")
+    assert "需要网络" in offline.text()
+    context.set_offline(False)
+    sign_in(page, base, "t_grid")
+    page.goto(f"{base}/m/")
+    wait_pending(page, 0)
+    assert Patrol.objects.filter(worker=actors["grid"], grid=world.grid).count() == 1

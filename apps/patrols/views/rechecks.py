@@ -60,6 +60,8 @@ def recheck_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = _my_grid_ticket(request, pk)
     form = RecheckForm(request.POST or None, request.FILES or None)
     form.fields["passed"].error_messages["required"] = "请选择核查结果：通过或不通过。"
+    # On the phone the photo field opens the camera straight away.
+    form.fields["photos"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
