@@ -369,3 +369,26 @@ def test_signing_out_forgets_the_cached_page_but_keeps_the_outbox(
     page.goto(f"{base}/m/")
     wait_pending(page, 0)
     assert Patrol.objects.filter(worker=actors["grid"], grid=world.grid).count() == 1
+
+
+def test_an_expired_login_keeps_the_outbox_until_the_worker_signs_in_again(
+    context: Any, live_server: Any, world: World, actors: Any, transactional_db: Any
+) -> None:
+    make_templates()
+    base = live_server.url
+    page = context.new_page()
+    sign_in(page, base, "t_grid")
+    page.goto(f"{base}/m/")
+    page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}']")
+    context.clear_cookies()  # the session ends (expired, or signed out in another tab)
+    page.click(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
+    page.wait_for_selector("#auth-notice:not([hidden])")
+    assert "登录已过期" in page.inner_text("#auth-notice")
+    wait_pending(page, 1)
+    assert not Patrol.objects.exists()
+
+    sign_in(page, base, "t_grid")
+    page.goto(f"{base}/m/")
+    wait_pending(page, 0)
+    assert page.locator("#auth-notice").is_hidden()
+    assert Patrol.objects.filter(worker=actors["grid"], grid=world.grid).count() == 1
