@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from apps.accounts.models import User
+from apps.core.dates import day_start
 from apps.core.forms import DateInput
 from apps.patrols.models import Finding, Outcome, Patrol
 from apps.regions.filters import visible_grids, visible_regions
@@ -26,11 +26,6 @@ def _visible_workers(request: HttpRequest | None) -> QuerySet[User]:
         return User.objects.none()
     grids = Region.objects.visible_to(request.user).grids().order_by().values("pk")
     return User.objects.filter(grid_assignments__grid__in=grids).distinct().order_by("real_name", "username")
-
-
-def _day_start(day: date) -> datetime:
-    """Midnight at the start of a calendar day in the city's time zone, aware."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
 class TerritoryFilters(filters.FilterSet):
@@ -55,11 +50,11 @@ class TerritoryFilters(filters.FilterSet):
 
     def filter_since(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """On or after the day (local time)."""
-        return queryset.filter(**{f"{self.date_field}__gte": _day_start(value)})
+        return queryset.filter(**{f"{self.date_field}__gte": day_start(value)})
 
     def filter_until(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """On or before the day (local time)."""
-        return queryset.filter(**{f"{self.date_field}__lt": _day_start(value + timedelta(days=1))})
+        return queryset.filter(**{f"{self.date_field}__lt": day_start(value + timedelta(days=1))})
 
     def filter_region(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         """Anywhere in the region's subtree."""

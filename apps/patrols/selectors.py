@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.dates import day_start
 from apps.patrols.models import Finding, Outcome, Patrol, PatrolVisit
 from apps.regions.models import GridAssignment, Level, Point, Region
 
@@ -36,9 +37,7 @@ def current_week_start(now: datetime | None = None) -> date:
 
 def week_bounds(week_start: date) -> tuple[datetime, datetime]:
     """Monday 00:00 and the next Monday 00:00 of the week, aware, in the city's time zone."""
-    zone = timezone.get_default_timezone()
-    start = datetime.combine(week_start, time.min, tzinfo=zone)
-    return start, datetime.combine(week_start + timedelta(days=7), time.min, tzinfo=zone)
+    return day_start(week_start), day_start(week_start + timedelta(days=7))
 
 
 def iso_week_label(week_start: date) -> str:

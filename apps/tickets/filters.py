@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from apps.core.dates import day_start
 from apps.core.forms import DateInput
 from apps.regions.models import Level, Region, Unit
 from apps.regions.scope import territory_scope
@@ -34,11 +35,6 @@ def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
     if request is None:
         return Unit.objects.none()
     return Unit.objects.visible_to(request.user).order_by("type", "name")
-
-
-def _day_start(day: date) -> datetime:
-    """Midnight at the start of a local calendar day, aware."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TicketFilter(filters.FilterSet):
@@ -102,8 +98,8 @@ class TicketFilter(filters.FilterSet):
 
     def filter_since(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Reported on or after the day (local time)."""
-        return queryset.filter(created_at__gte=_day_start(value))
+        return queryset.filter(created_at__gte=day_start(value))
 
     def filter_until(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Reported on or before the day (local time)."""
-        return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
+        return queryset.filter(created_at__lt=day_start(value + timedelta(days=1)))

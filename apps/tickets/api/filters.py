@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from apps.core.dates import day_start
 from apps.regions.models import Region
 from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketSource, TicketStatus
 
@@ -21,11 +22,6 @@ class IdFilter(filters.NumberFilter):
     """
 
     field_class = forms.IntegerField
-
-
-def _day_start(day: date) -> datetime:
-    """Midnight at the start of a local calendar day, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TicketFilter(filters.FilterSet):
@@ -82,11 +78,11 @@ class TicketFilter(filters.FilterSet):
 
     def filter_created_after(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Reported on or after the local day (a range on created_at, so the index serves it)."""
-        return queryset.filter(created_at__gte=_day_start(value))
+        return queryset.filter(created_at__gte=day_start(value))
 
     def filter_created_before(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Reported on or before the local day."""
-        return queryset.filter(created_at__lt=_day_start(value + timedelta(days=1)))
+        return queryset.filter(created_at__lt=day_start(value + timedelta(days=1)))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Match the ticket number or title."""
