@@ -78,9 +78,11 @@ def patrol_visit(
     visit, _ = PatrolVisit.objects.update_or_create(
         patrol=patrol, point=point, defaults={"visited_at": visited_at or now or timezone.now()}
     )
-    visit.checks.exclude(item_id__in=list(results)).delete()
-    for item_id, result in results.items():
-        PatrolCheck.objects.update_or_create(visit=visit, item=items[item_id], defaults={"result": result})
+    # The patrol row is locked, so replacing the results wholesale is safe: two statements, not two per item.
+    visit.checks.all().delete()
+    PatrolCheck.objects.bulk_create(
+        PatrolCheck(visit=visit, item=items[item_id], result=result) for item_id, result in results.items()
+    )
     return visit
 
 
