@@ -71,7 +71,9 @@ class Item(models.Model):
     """A 条款 of a standard; `text_verified` is False where only its topic is known, not its wording."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="items")
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="items")
+    category = models.ForeignKey(
+        Category, verbose_name="大类", on_delete=models.CASCADE, related_name="items"
+    )
     code = models.CharField("条款编码", max_length=32)
     order = models.PositiveSmallIntegerField("序号")
     title = models.CharField("条款标题", max_length=100)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import date
 from io import StringIO
@@ -18,8 +19,10 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from apps.checklists.models import Category, Item, Requirement, Standard
+from apps.checklists.services import evidence_upload
 from apps.checklists.standards import (
     Action,
+    read_json,
     read_workbook,
     standard_apply,
     standard_plan,
@@ -27,6 +30,7 @@ from apps.checklists.standards import (
     standards_load_shipped,
 )
 from tests.checklists.conftest import Book
+from tests.checklists.factories import CampaignFactory, TaskFactory
 from tests.checklists.files import pdf_bytes, upload
 
 Sheets = dict[str, list[list[Any]]]
@@ -109,10 +113,10 @@ def test_shipped_load_gives_2021_and_2014_standards(db: Any) -> None:
 def test_shipped_items_sit_where_the_reference_puts_them(db: Any) -> None:
     standards_load_shipped()
     items = {i.code: i for i in Item.objects.filter(standard__code="NHC2021").select_related("category")}
-    assert items["N21-10"].text_verified
+    assert items["N21-12"].text_verified
     assert items["N21-10"].text.startswith("主次干道和街巷路面平整")
-    assert {code for code, i in items.items() if i.text_verified} == {f"N21-{n}" for n in range(10, 15)}
-    assert [items[f"N21-{n:02d}"].category.code for n in (1, 4, 5, 9, 10, 34, 35, 45)] == [
+    assert {code for code, i in items.items() if i.text_verified} == {"N21-12"}
+    assert [items[f"N21-{n:02d}"].category.code for n in (1, 5, 6, 9, 10, 34, 35, 45)] == [
         "C1", "C1", "C2", "C2", "C3", "C6", "C6", "C7",
     ]  # fmt: skip
     assert all(i.source for i in items.values())
@@ -462,8 +466,13 @@ def test_detail_shows_badges_requirements_and_filters_by_category(login: Any, bo
     client = login("unit")
     url = reverse("standards:detail", args=[book.standard.pk])
     html = client.get(url).content.decode()
-    for text in ["原文已核实", "待核实", "会议记录", "按年度", "同大类（城管）"]:
+    for text in ["会议记录", "按年度", "同大类（城管）"]:
         assert text in html
+    # One discreet mark per abridged item, explained once on this page; no provenance tags.
+    assert html.count('href="#abridged-note"') == 2  # T-02, T-03; T-01 is verified
+    assert "标 * 的 2 条为条款要点摘要" in html
+    assert "待核实" not in html
+    assert "来源" not in html
     only_c2 = client.get(url, {"category": "C2"}, headers={"HX-Request": "true"}).content.decode()
     assert "道路保洁" in only_c2
     assert "组织机构" not in only_c2
@@ -538,3 +547,70 @@ def test_unit_cannot_post_an_import(login: Any, book: Book) -> None:
     assert response.status_code == 403
     assert db_counts() == before
     assert _kept_files() == []
+
+
+def _pre_correction_fixture(tmp_path: Path) -> Path:
+    """The shipped 2021 file as it was before the December 2026 correction: (五) sat first in C2."""
+    raw = json.loads((settings.BASE_DIR / "fixtures/standards/nhc2021.json").read_text(encoding="utf-8"))
+    c1, c2 = raw["categories"][0], raw["categories"][1]
+    moved = c1["items"].pop()
+    assert moved["code"] == "N21-05"
+    moved.update(title="健康教育网络和健康科普", text="健全健康教育工作网络。")
+    moved["requirements"] = [{"name": "健康教育工作网络名单", "description": "", "per_year": False}]
+    c2["items"].insert(0, moved)
+    path = tmp_path / "nhc2021.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_update_moves_an_item_to_its_corrected_category_with_its_tasks_and_evidence(
+    world: Any, actors: dict[str, Any], tmp_path: Path
+) -> None:
+    standard_apply(plan=standard_plan(read_json(_pre_correction_fixture(tmp_path))), actor=actors["office"])
+    old = Item.objects.select_related("category").get(standard__code="NHC2021", code="N21-05")
+    assert old.category.code == "C2"
+    campaign = CampaignFactory(standard=old.standard)
+    task = TaskFactory(campaign=campaign, item=old, lead_unit=world.unit_city)
+    [evidence] = evidence_upload(
+        task=task,
+        requirement=old.requirements.get(),
+        year=None,
+        files=[upload("网络名单.pdf", pdf_bytes())],
+        actor=actors["unit"],
+    )
+    out = StringIO()
+    call_command("load_standards", stdout=out)
+    assert "未写入；加 --update 才会更新" in out.getvalue()
+    assert Item.objects.get(pk=old.pk).category.code == "C2"  # a routine reload changes nothing
+
+    out = StringIO()
+    call_command("load_standards", "--update", stdout=out)
+    assert "修改 条款 N21-05" in out.getvalue()
+    assert "大类：C2 → C1" in out.getvalue()
+    item = Item.objects.select_related("category").get(pk=old.pk)
+    assert (item.category.code, item.title) == ("C1", "畅通建议和投诉渠道，群众对卫生状况满意")
+    assert list(item.tasks.all()) == [task]
+    evidence.refresh_from_db()
+    assert (evidence.task_id, evidence.requirement.item_id) == (task.pk, item.pk)  # the old requirement stays
+    categories = Category.objects.filter(standard__code="NHC2021")
+    assert [categories.get(code=c).items.count() for c in ("C1", "C2")] == [5, 4]
+
+
+def test_the_2021_categories_1_and_2_follow_the_corrected_reference(db: Any) -> None:
+    standards_load_shipped()
+    standard = Standard.objects.get(code="NHC2021")
+    codes = {
+        c.code: list(c.items.order_by("order").values_list("code", flat=True))
+        for c in standard.categories.all()
+    }
+    assert codes["C1"] == [f"N21-0{n}" for n in range(1, 6)]
+    assert codes["C2"] == [f"N21-0{n}" for n in range(6, 10)]
+    assert "标准中未作说明的均指建成区" in standard.note
+    items = {i.code: i for i in standard.items.all()}
+    assert "健康影响评估" in items["N21-04"].title
+    assert "中医养生保健知识" in items["N21-06"].text
+    assert "满足当地垃圾分类要求" in items["N21-10"].text
+    assert "因地制宜加快建立生活垃圾分类投放" in items["N21-14"].text
+    # Only (十二) is the source's words; the other sourced items are abridged.
+    assert [code for code, i in items.items() if i.text_verified] == ["N21-12"]
+    assert not any("待核实" in i.text for i in items.values())

@@ -100,7 +100,7 @@ def standard_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "blocks": [(c, by_category[c.pk]) for c in shown],
         "totals": standard.items.aggregate(
             items=Count("pk"),
-            verified=Count("pk", filter=Q(text_verified=True)),
+            abridged=Count("pk", filter=Q(text_verified=False)),
             veto=Count("pk", filter=Q(is_veto=True)),
         ),
         "can_import": can_manage_campaign(request.user),
