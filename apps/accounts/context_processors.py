@@ -14,7 +14,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Menu entries (label, url, active) for the signed-in user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "grid_worker_only": False}
+    if user.role_codes == {Role.GRID_WORKER}:
+        # A grid worker's desktop menu is short: their day is the phone app, their grids and their tickets.
+        return {"nav_items": _marked(request, _grid_worker_items()), "grid_worker_only": True}
     items = [("首页", reverse("home"))]
     # 整改工单 is the daily work of most roles, so it comes first; unit staff start from their inbox.
     if user.sees_everything or user.has_role(Role.STREET, Role.COMMUNITY, Role.GRID_WORKER):
@@ -48,11 +51,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("点位", reverse("points:list")))
     if user.is_staff:
         items.append(("后台管理", reverse("admin:index")))
+    return {"nav_items": _marked(request, items), "grid_worker_only": False}
+
+
+def _grid_worker_items() -> list[tuple[str, str]]:
+    """首页, the phone app, their grids and points, the tickets of their grids."""
+    return [
+        ("首页", reverse("home")),
+        ("手机巡查", _mobile_home()),
+        ("我的网格", reverse("regions:list") + "?level=grid"),
+        ("点位", reverse("points:list")),
+        ("整改工单", reverse("tickets:list")),
+    ]
+
+
+def _marked(request: HttpRequest, items: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The entries as dicts, the current page's entry marked active."""
     # Only the most specific entry lights up: on /patrols/findings/ that is 巡查发现, not also 巡查覆盖.
     matches = [url.split("?")[0] for _, url in items if _is_active(request.path, url)]
     current = max(matches, key=len, default=None)
-    nav = [{"label": label, "url": url, "active": url.split("?")[0] == current} for label, url in items]
-    return {"nav_items": nav}
+    return [{"label": label, "url": url, "active": url.split("?")[0] == current} for label, url in items]
 
 
 def _patrol_items(user: Any) -> list[tuple[str, str]]:

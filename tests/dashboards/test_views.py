@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.accounts.factories import PASSWORD
 from tests.conftest import World
 from tests.tickets.factories import closed, dispatched, make_categories
 
@@ -72,10 +73,27 @@ def test_unit_home_counts_its_points(login: Any, world: World) -> None:
         ("grid", "grid-home"),
     ],
 )
-def test_every_role_lands_on_its_own_section(login: Any, world: World, name: str, section: str) -> None:
-    response = login(name).get(reverse("accounts:login"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("home")
+def test_every_role_has_its_own_home_section(login: Any, world: World, name: str, section: str) -> None:
+    response = login(name).get(reverse("home"))
     assert f'id="{section}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "landing"),
+    [("office", "home"), ("leader", "home"), ("unit", "home"), ("street", "home"), ("grid", "mobile:home")],
+)
+def test_signing_in_lands_where_the_day_starts(client: Any, actors: Any, name: str, landing: str) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": f"t_{name}", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse(landing)
+
+
+def test_signing_in_keeps_next(client: Any, actors: Any) -> None:
+    response = client.post(
+        reverse("accounts:login") + "?next=/tickets/", {"username": "t_grid", "password": PASSWORD}
+    )
+    assert response["Location"] == "/tickets/"
 
 
 def test_login_with_wrong_password_shows_chinese_error(client: Any, actors: Any) -> None:
@@ -86,7 +104,7 @@ def test_login_with_wrong_password_shows_chinese_error(client: Any, actors: Any)
 def test_navigation_follows_roles(login: Any, world: World) -> None:
     grid_nav = [i["label"] for i in login("grid").get(reverse("home")).context["nav_items"]]
     office_nav = [i["label"] for i in login("office").get(reverse("home")).context["nav_items"]]
-    assert grid_nav == ["首页", "整改工单", "手机巡查", "我的网格", "点位"]
+    assert grid_nav == ["首页", "手机巡查", "我的网格", "点位", "整改工单"]
     unit_nav = [i["label"] for i in login("unit").get(reverse("home")).context["nav_items"]]
     assert office_nav == [
         "首页",

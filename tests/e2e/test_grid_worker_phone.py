@@ -26,6 +26,11 @@ def test_grid_worker_sees_their_grid_on_a_phone(
     phone: Any, live_server: Any, world: World, actors: Any, transactional_db: Any
 ) -> None:
     sign_in(phone, live_server.url, "t_grid")
+    # A grid worker's day is the phone app: signing in lands there, on their own grids.
+    phone.wait_for_url(f"{live_server.url}/m/")
+    phone.wait_for_selector("#app >> text=东湖1格")
+    assert "东湖2格" not in phone.inner_text("#app")
+    phone.goto(f"{live_server.url}/")
     phone.wait_for_selector("#grid-home")
     home = phone.inner_text("#grid-home")
     assert "东湖1格" in home
