@@ -8,7 +8,12 @@ from django import forms
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker; its value is ISO 8601 whatever the locale prints (zh-hans: 2027/03/31)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

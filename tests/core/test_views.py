@@ -1,9 +1,11 @@
 """Operational endpoints."""
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
+from apps.core.forms import DateInput
 from apps.core.models import WorkerHeartbeat
 from apps.core.tasks import record_heartbeat
 
@@ -24,3 +26,9 @@ def test_heartbeat_task_records_this_host(db: Any) -> None:
     assert WorkerHeartbeat.objects.filter(hostname=hostname).exists()
     record_heartbeat()
     assert WorkerHeartbeat.objects.count() == 1
+
+
+def test_the_date_widget_renders_iso_dates_whatever_the_locale() -> None:
+    html = DateInput().render("deadline", date(2027, 3, 31))
+    assert 'type="date"' in html
+    assert 'value="2027-03-31"' in html
