@@ -32,7 +32,7 @@ class CheckItemInline(admin.TabularInline):
     """The template's items; switched off rather than deleted."""
 
     model = CheckItem
-    fields = ("order", "code", "text", "category", "standard_item", "deduction", "is_active")
+    fields = ("order", "code", "text", "problem", "category", "standard_item", "deduction", "is_active")
     autocomplete_fields = ["category", "standard_item"]
     extra = 0
 

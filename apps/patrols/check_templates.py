@@ -54,6 +54,7 @@ class ItemData:
 
     code: str
     text: str
+    problem: str
     category: str
     standard_item: str
     deduction: str
@@ -118,6 +119,7 @@ def _item(raw: dict[str, Any], order: int) -> ItemData:
     return ItemData(
         code=str(raw["code"]),
         text=str(raw["text"]),
+        problem=str(raw["problem"]),
         category=str(raw["category"]),
         standard_item=str(raw["standard_item"]),
         deduction=str(raw["deduction"]),
@@ -170,6 +172,7 @@ def check_templates_load_shipped(*, update_existing: bool = False, path: Path = 
             where = f"巡查模板 {data.code} 的检查项 {entry.code}"
             values = {
                 "text": entry.text,
+                "problem": entry.problem,
                 "category": _category(categories, entry, where),
                 "standard_item": _standard_item(standard_items, entry, where),
                 "deduction": entry.deduction,
@@ -237,6 +240,7 @@ LABELS = {
     "order": "顺序",
     "source": "出处",
     "text": "检查内容",
+    "problem": "问题表述",
     "category": "问题类别",
     "standard_item": "对应标准条款",
     "deduction": "扣分参考",

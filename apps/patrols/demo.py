@@ -127,7 +127,6 @@ def _findings(
             category=item.category,
             check_item=item,
             outcome=Outcome.FIXED if fixed else Outcome.REPORTED,
-            description=f"{item.text}：现场发现问题",
             photos=[_photo(rng, "problem")],
             after_photos=[_photo(rng, "fixed")] if fixed else [],
             now=now - timedelta(hours=rng.randint(1, 24 * 6)),
@@ -157,7 +156,6 @@ def _fixed_and_waiting_for_recheck(
         category=choices[0].category,
         check_item=choices[0],
         outcome=Outcome.REPORTED,
-        description=f"{choices[0].text}：现场发现问题",
         photos=[_photo(rng, "problem")],
         now=now - timedelta(hours=3),
     )

@@ -78,9 +78,14 @@ class StandardItemChoiceField(forms.ModelChoiceField):
 
 
 class CheckItemForm(forms.Form):
-    """One check item's text, category, standard item, deduction and whether it is on."""
+    """One check item's text, problem wording, category, standard item, deduction and whether it is on."""
 
-    text = forms.CharField(label="检查内容", max_length=255)
+    text = forms.CharField(
+        label="检查内容", max_length=255, help_text="合格时应当看到的样子，如：无暴露垃圾。"
+    )
+    problem = forms.CharField(
+        label="问题表述", max_length=100, help_text="发现问题时工单上的说法，如：存在暴露垃圾、卫生死角。"
+    )
     category = CategoryChoiceField(
         label="问题类别",
         queryset=ProblemCategory.objects.none(),

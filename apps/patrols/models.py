@@ -54,6 +54,8 @@ class CheckItem(models.Model):
     template = models.ForeignKey(CheckTemplate, on_delete=models.CASCADE, related_name="items")
     code = models.SlugField("编码", max_length=32)
     text = models.CharField("检查内容", max_length=255)
+    # Findings and tickets say what is wrong (存在暴露垃圾), not what would have passed (无暴露垃圾).
+    problem = models.CharField("问题表述", max_length=100, help_text="发现问题时工单和巡查记录使用的说法。")
     category = models.ForeignKey(
         ProblemCategory, verbose_name="问题类别", on_delete=models.PROTECT, related_name="check_items"
     )

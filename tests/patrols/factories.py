@@ -36,13 +36,28 @@ def make_templates() -> Templates:
         market=market,
         vector=vector,
         garbage_item=CheckItem.objects.create(
-            template=market, code="m-01", text="垃圾桶加盖、无满溢", category=categories.garbage, order=1
+            template=market,
+            code="m-01",
+            text="垃圾桶加盖、无满溢",
+            problem="垃圾桶未加盖、满溢",
+            category=categories.garbage,
+            order=1,
         ),
         food_item=CheckItem.objects.create(
-            template=market, code="m-02", text="直接入口食品三防", category=categories.food_safety, order=2
+            template=market,
+            code="m-02",
+            text="直接入口食品三防",
+            problem="直接入口食品缺三防设施",
+            category=categories.food_safety,
+            order=2,
         ),
         vector_item=CheckItem.objects.create(
-            template=vector, code="v-01", text="无鼠迹", category=categories.garbage, order=1
+            template=vector,
+            code="v-01",
+            text="无鼠迹",
+            problem="有鼠迹",
+            category=categories.garbage,
+            order=1,
         ),
     )
 

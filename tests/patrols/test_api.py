@@ -203,7 +203,10 @@ def test_a_reported_finding_becomes_a_ticket_in_the_units_inbox(
     assert ticket.responsible_unit == world.unit_city
     assert ticket.deadline is not None
     assert TicketPhoto.objects.filter(ticket=ticket, kind="before").count() == 1
-    assert "检查项：垃圾桶加盖、无满溢" in ticket.description
+    # The ticket says what is wrong; the pass criterion is quoted once, as the standard it failed.
+    assert ticket.title == "垃圾桶未加盖、满溢（东湖农贸市场）"
+    assert ticket.description.count("垃圾桶加盖、无满溢") == 1
+    assert "检查标准：垃圾桶加盖、无满溢" in ticket.description
     finding = Finding.objects.get()
     assert str(finding.lat) == "30.123457"
     assert finding.photos.get().taken_at is None

@@ -230,3 +230,31 @@ def test_the_command_reports_missing_categories_as_a_command_error() -> None:
     ProblemCategory.objects.filter(parent__isnull=False).delete()
     with pytest.raises(CommandError, match="请先运行 load_problem_categories"):
         load()
+
+
+def test_every_shipped_item_says_what_is_wrong_in_its_own_words() -> None:
+    items = [item for template in read_check_templates() for item in template.items]
+    assert all(item.problem and item.problem != item.text for item in items)
+    wording = {item.code: item.problem for item in items}
+    assert wording["street-06"] == "存在暴露垃圾、卫生死角"
+    assert wording["urban_village-08"] == "井盖缺损"
+
+
+def test_the_migration_gives_existing_shipped_items_their_problem_wording() -> None:
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    migration = import_module("apps.patrols.migrations.0002_check_item_problem_wording")
+    check_templates_load_shipped()
+    street = CheckTemplate.objects.get(code="street")
+    own = CheckItem.objects.create(
+        template=street,
+        code="city-01",
+        text="共享单车停放有序",
+        category=ProblemCategory.objects.get(code="SR-10"),
+    )
+    CheckItem.objects.update(problem="")
+    migration.fill_from_shipped_file(django_apps, None)
+    assert CheckItem.objects.get(code="street-06").problem == "存在暴露垃圾、卫生死角"
+    assert CheckItem.objects.filter(problem="").get() == own  # the city's own item is left for the office

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from apps.accounts.models import User
-from apps.patrols.models import CheckItem, CheckResult, Finding, Outcome, Patrol
+from apps.patrols.models import CheckItem, CheckResult, CheckTemplate, Finding, Outcome, Patrol
 from apps.patrols.services import PhotoUpload, finding_submit, patrol_finish, patrol_start, patrol_visit
 from apps.patrols.services.templates import check_item_add, check_item_update
 from apps.regions.models import GridAssignment, Point, Region
@@ -217,7 +217,8 @@ def test_coverage_counts_the_week_per_grid_worst_first(login: Any, week: Week) -
     assert [g.name for g in response.context["idle"]] == ["东湖2格", "湖滨1格", "西山1格"]
     html = text(response)
     assert "本周未巡查的网格" in html
-    assert "每个点位每周巡查一次" in html  # the choice is written on the page
+    assert "每个在用点位每周至少巡查一次" in html  # the rule is written on the page, without internal talk
+    assert "约定" not in html
     workers = {w.name: (w.patrols, w.visited, w.findings) for w in response.context["workers"]}
     assert workers == {"t_grid": (1, 1, 2), "t_grid2": (0, 0, 0)}
 
@@ -437,6 +438,7 @@ def test_patrol_list_is_newest_first_with_counts(login: Any, week: Week) -> None
 def item_post(templates: Templates, **overrides: Any) -> dict[str, Any]:
     data = {
         "text": "垃圾桶加盖、无满溢、无异味",
+        "problem": "垃圾桶未加盖、满溢或有异味",
         "category": templates.categories.garbage.pk,
         "standard_item": "",
         "deduction": "每处扣 0.5 分",
@@ -454,6 +456,7 @@ def test_templates_page_lists_templates_items_and_edit_links_for_the_office(
     assert "全部点位" in html  # 病媒 applies everywhere
     assert "直接入口食品三防" in html
     assert reverse("patrols:item-edit", args=[templates.garbage_item.pk]) in html
+    assert "直接入口食品缺三防设施" in html  # what a finding on it will say
     leader = text(login("leader").get(TEMPLATES))
     assert "直接入口食品三防" in leader
     assert reverse("patrols:item-edit", args=[templates.garbage_item.pk]) not in leader
@@ -531,6 +534,7 @@ def test_template_services_check_the_actor_and_the_category(
             actor=actors["leader"],
             item=item,
             text="x",
+            problem="y",
             category=templates.categories.garbage,
             standard_item=None,
             deduction="",
@@ -538,7 +542,11 @@ def test_template_services_check_the_actor_and_the_category(
         )
     with pytest.raises(ValidationError) as refused:
         check_item_add(
-            actor=actors["office"], template=templates.market, text="x", category=templates.categories.food
+            actor=actors["office"],
+            template=templates.market,
+            text="x",
+            problem="y",
+            category=templates.categories.food,
         )
     assert "请选择一个启用中的问题小类" in str(refused.value)
     assert CheckItem.objects.count() == 3
@@ -554,6 +562,7 @@ def test_an_item_may_keep_a_category_switched_off_since(
         actor=actors["office"],
         item=templates.garbage_item,
         text="垃圾桶加盖",
+        problem="垃圾桶未加盖",
         category=garbage,
         standard_item=None,
         deduction="",
@@ -565,6 +574,7 @@ def test_an_item_may_keep_a_category_switched_off_since(
             actor=actors["office"],
             item=templates.food_item,
             text="直接入口食品三防",
+            problem="缺三防",
             category=garbage,
             standard_item=None,
             deduction="",
@@ -616,3 +626,11 @@ def test_the_ticket_of_a_reported_finding_exists(week: Week) -> None:
     # Guards the arrangement the link tests rely on: 上报 opened a ticket, 现场整改 did not.
     assert Ticket.objects.filter(pk=week.reported.ticket_id).exists()
     assert week.fixed.ticket_id is None
+
+
+def test_templates_page_shows_chinese_names_not_codes_or_sources(login: Any, templates: Templates) -> None:
+    CheckTemplate.objects.filter(pk=templates.market.pk).update(source="[V] REFERENCE §5.2（S16）")
+    html = text(login("office").get(TEMPLATES))
+    assert "农贸市场" in html
+    for internal in ["REFERENCE", "[V]", ">market<", "m-01"]:
+        assert internal not in html

@@ -16,11 +16,7 @@ NOT_FILTERS = frozenset({"page", "sort", "order", "o", "ordering", "dir"})
 def active_filter_count(query: QueryDict) -> int:
     """How many filter values the query string sets (empty values and paging/sorting do not count)."""
     return sum(
-        1
-        for name, values in query.lists()
-        if name not in NOT_FILTERS
-        for value in values
-        if value.strip()
+        1 for name, values in query.lists() if name not in NOT_FILTERS for value in values if value.strip()
     )
 
 

@@ -42,7 +42,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CheckItem
-        fields = ["id", "code", "text", "category", "category_name", "standard_item", "deduction"]
+        fields = ["id", "code", "text", "problem", "category", "category_name", "standard_item", "deduction"]
 
 
 class CheckTemplateSerializer(serializers.ModelSerializer):

@@ -232,7 +232,7 @@ def _open_ticket(
         actor=finding.worker,
         source=TicketSource.PATROL,
         category=finding.category,
-        title=f"{finding.category.name}（{place}）",
+        title=f"{finding_wording(finding)}（{place}）",
         region=finding.grid,
         description=_ticket_text(finding),
         point=finding.point,
@@ -246,11 +246,18 @@ def _open_ticket(
     return ticket
 
 
+def finding_wording(finding: Finding) -> str:
+    """What is wrong, in the check item's problem wording (存在暴露垃圾…); the category's name otherwise."""
+    if finding.check_item is not None and finding.check_item.problem:
+        return finding.check_item.problem
+    return finding.category.name
+
+
 def _ticket_text(finding: Finding) -> str:
-    """The ticket's description: the worker's note, the check item it failed, and the GPS accuracy."""
+    """The ticket's description: the worker's note, the standard the place failed, and the GPS accuracy."""
     parts = [finding.description]
     if finding.check_item is not None:
-        parts.append(f"检查项：{finding.check_item.text}")
+        parts.append(f"检查标准：{finding.check_item.text}")
     if finding.accuracy_m is not None:
         parts.append(f"定位精度约 {finding.accuracy_m} 米")
     return "\n".join(part for part in parts if part)

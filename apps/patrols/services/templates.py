@@ -26,16 +26,18 @@ def check_item_update(
     actor: User,
     item: CheckItem,
     text: str,
+    problem: str,
     category: ProblemCategory,
     standard_item: Item | None,
     deduction: str,
     is_active: bool,
 ) -> CheckItem:
-    """Change an item's text, category (an active 小类), standard item, deduction and whether it is on."""
+    """Change an item's wording, category (an active 小类), standard item, deduction and whether it is on."""
     _require_office(actor)
     item = CheckItem.objects.select_for_update().get(pk=item.pk)
     _check_category(category, current=item.category_id)
     item.text = text.strip()
+    item.problem = problem.strip()
     item.category = category
     item.standard_item = standard_item
     item.deduction = deduction.strip()
@@ -51,6 +53,7 @@ def check_item_add(
     actor: User,
     template: CheckTemplate,
     text: str,
+    problem: str,
     category: ProblemCategory,
     standard_item: Item | None = None,
     deduction: str = "",
@@ -64,6 +67,7 @@ def check_item_add(
         template=template,
         code=_next_city_code(template),
         text=text.strip(),
+        problem=problem.strip(),
         category=category,
         standard_item=standard_item,
         deduction=deduction.strip(),

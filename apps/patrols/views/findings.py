@@ -35,7 +35,7 @@ def finding_list(request: AuthenticatedRequest) -> HttpResponse:
     require_reader(may_read_findings(request.user))
     findings = (
         Finding.objects.visible_to(request.user)
-        .select_related("grid", "point", "category__parent", "worker", "ticket")
+        .select_related("grid", "point", "category__parent", "check_item", "worker", "ticket")
         .prefetch_related(
             Prefetch("photos", queryset=FindingPhoto.objects.order_by("kind", "uploaded_at", "pk"))
         )

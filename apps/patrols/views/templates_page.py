@@ -41,6 +41,7 @@ def item_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CheckItem.objects.select_related("template"), pk=pk)
     initial = {
         "text": item.text,
+        "problem": item.problem,
         "category": item.category_id,
         "standard_item": item.standard_item_id,
         "deduction": item.deduction,
