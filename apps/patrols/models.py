@@ -188,8 +188,9 @@ class Finding(models.Model):
     taken_at = models.DateTimeField("发现时间(手机)", null=True, blank=True)
     created_at = models.DateTimeField("收到时间", db_index=True)
     outcome = models.CharField("处理方式", max_length=8, choices=Outcome.choices)
-    ticket = models.OneToOneField(
-        Ticket, verbose_name="工单", on_delete=models.SET_NULL, null=True, blank=True, related_name="finding"
+    # Several findings may share a ticket: a problem reported again while its ticket is open joins it.
+    ticket = models.ForeignKey(
+        Ticket, verbose_name="工单", on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
     )
 
     objects = FindingQuerySet.as_manager()

@@ -262,6 +262,7 @@ class EventAction(models.TextChoices):
     WARN = "warn", "临期提醒"
     ESCALATE = "escalate", "超期升级"
     RECURRENCE = "recurrence", "反弹"
+    REPORT_AGAIN = "report_again", "再次上报"
 
 
 class TicketEvent(models.Model):

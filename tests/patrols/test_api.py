@@ -385,3 +385,18 @@ def test_list_query_counts_do_not_grow(actors: dict[str, User], world: World, te
         one_patrol_with_a_finding()
     many = (count("/api/v1/findings/"), count("/api/v1/patrols/"), count("/api/v1/check-templates/"))
     assert few == many
+
+
+def test_a_second_finding_of_an_open_problem_joins_its_ticket(
+    actors: dict[str, User], world: World, templates: Templates
+) -> None:
+    first = post_finding(actors["grid"], finding_payload(templates, world)).json()
+    again = post_finding(actors["grid"], finding_payload(templates, world, description="还没清理"))
+    assert again.status_code == 201, again.json()
+    assert again.json()["ticket"] == first["ticket"]
+    ticket = Ticket.objects.get()
+    assert Finding.objects.filter(ticket=ticket).count() == 2
+    actions = list(ticket.events.values_list("action", flat=True))
+    assert actions.count("dispatch") == 1  # already on its way: not routed a second time
+    assert actions[-1] == "report_again"
+    assert TicketPhoto.objects.filter(ticket=ticket, kind="before").count() == 2

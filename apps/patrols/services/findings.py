@@ -25,7 +25,7 @@ from apps.patrols.models import CheckItem, Finding, FindingPhoto, FindingPhotoKi
 from apps.patrols.permissions import require_patrols_in
 from apps.regions.models import Point, Region
 from apps.tickets.models import ProblemCategory, Ticket, TicketSource
-from apps.tickets.services import ticket_auto_dispatch, ticket_create
+from apps.tickets.services import ticket_auto_dispatch, ticket_report
 
 MAX_PHOTOS = 9
 
@@ -226,9 +226,13 @@ def _save_photo(
 def _open_ticket(
     finding: Finding, cleaned: list[tuple[uuid_module.UUID, str, CleanPhoto]], now: datetime
 ) -> Ticket:
-    """上报: a ticket through the ticket service, sent on by the routing rules when the city allows it."""
+    """上报: a ticket through the ticket service, sent on by the routing rules when the city allows it.
+
+    A problem that already has an unfinished ticket joins it (the ticket service's rule); that ticket is
+    already on its way, so it is not routed again.
+    """
     place = finding.point.name if finding.point else finding.grid.name
-    ticket = ticket_create(
+    reported = ticket_report(
         actor=finding.worker,
         source=TicketSource.PATROL,
         category=finding.category,
@@ -241,9 +245,9 @@ def _open_ticket(
         photos=[clean for _, kind, clean in cleaned if kind == FindingPhotoKind.BEFORE],
         now=now,
     )
-    if settings.PATROL_AUTO_DISPATCH:
-        ticket = ticket_auto_dispatch(ticket=ticket, now=now)
-    return ticket
+    if reported.joined or not settings.PATROL_AUTO_DISPATCH:
+        return reported.ticket
+    return ticket_auto_dispatch(ticket=reported.ticket, now=now)
 
 
 def finding_wording(finding: Finding) -> str:

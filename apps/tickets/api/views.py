@@ -43,12 +43,12 @@ from apps.tickets.api.serializers import (
 from apps.tickets.models import Ticket, TicketEvent
 from apps.tickets.services import (
     ticket_accept,
-    ticket_create,
     ticket_decide_extension,
     ticket_decide_shelve,
     ticket_dispatch,
     ticket_file,
     ticket_recheck,
+    ticket_report,
     ticket_request_extension,
     ticket_request_shelve,
     ticket_resume,
@@ -145,14 +145,22 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "multipart/form-data": TicketCreateSerializer,
             "application/json": TicketCreateSerializer,
         },
-        responses={201: TicketDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+        responses={
+            201: TicketDetailSerializer,
+            200: OpenApiResponse(TicketDetailSerializer, description="同一问题已有未办结工单：已并入该工单"),
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+        },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """上报: the office's own tickets start at 待派遣, everyone else's at 待立案; photos are 整改前."""
+        """上报: a new ticket (201; the office's at 待派遣), or a further report on an open one (200)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = ticket_create(actor=cast(User, request.user), **serializer.validated_data)
-        return self._detail(ticket.pk, status_code=status.HTTP_201_CREATED)
+        reported = ticket_report(actor=cast(User, request.user), **serializer.validated_data)
+        if reported.joined and not self.get_queryset().filter(pk=reported.ticket.pk).exists():
+            return Response({"number": reported.ticket.number, "joined": True}, status=status.HTTP_200_OK)
+        code = status.HTTP_200_OK if reported.joined else status.HTTP_201_CREATED
+        return self._detail(reported.ticket.pk, status_code=code)
 
     @extend_schema(responses={200: TicketEventSerializer(many=True), 404: NOT_FOUND})
     @action(detail=True, methods=["get"], serializer_class=TicketEventSerializer, **ACTION)

@@ -1,6 +1,6 @@
 """Ticket writes: opening a ticket (create.py) and every later step (flow.py), each checking its right."""
 
-from apps.tickets.services.create import next_number, ticket_create
+from apps.tickets.services.create import Reported, next_number, ticket_create, ticket_report
 from apps.tickets.services.flow import (
     ticket_accept,
     ticket_auto_dispatch,
@@ -19,6 +19,7 @@ from apps.tickets.services.flow import (
 )
 
 __all__ = [
+    "Reported",
     "next_number",
     "ticket_accept",
     "ticket_auto_dispatch",
@@ -28,6 +29,7 @@ __all__ = [
     "ticket_dispatch",
     "ticket_file",
     "ticket_recheck",
+    "ticket_report",
     "ticket_request_extension",
     "ticket_request_shelve",
     "ticket_resume",

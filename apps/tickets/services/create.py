@@ -1,8 +1,13 @@
-"""Opening a ticket: number, checks, before-photos, the first event and the recurrence (反弹) link."""
+"""Reporting a problem: a new ticket (number, checks, photos, first event, 反弹 link) or a further report.
+
+Every source (the report form, the API, a patrol finding) reports through ticket_report: a problem that
+already has an unfinished ticket (recurrence.find_open_duplicate) joins it instead of opening a second one.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,7 +30,7 @@ from apps.tickets.models import (
     TicketStatus,
 )
 from apps.tickets.permissions import can_report_in, is_office
-from apps.tickets.recurrence import find_recurrence
+from apps.tickets.recurrence import find_open_duplicate, find_recurrence
 from apps.tickets.services.records import add_photos, check_photos, record
 
 
@@ -58,16 +63,12 @@ def ticket_create(
     photos: Sequence[UploadedFile | CleanPhoto] = (),
     now: datetime | None = None,
 ) -> Ticket:
-    """File a problem; the office's own tickets start at 待派遣 (already 立案), everyone else's at 待立案."""
+    """Open a new ticket; the office's own start at 待派遣 (already 立案), everyone else's at 待立案.
+
+    Sources report through ticket_report, which joins an open ticket for the same problem instead.
+    """
     now = now or timezone.now()
-    if not can_report_in(actor, region):
-        raise PermissionDenied("您不能在该区域上报问题。")
-    if category.parent_id is None or not category.is_active:
-        raise ValidationError({"category": "请选择一个启用中的问题小类。"})
-    if point is not None and not point.grid.path.startswith(region.path):
-        raise ValidationError({"point": "所选点位不在该区域内。"})
-    if source not in TicketSource.values:
-        raise ValidationError({"source": "未知的问题来源。"})
+    _check_report(actor, source, category, region, point)
     cleaned = check_photos(photos)
     status = TicketStatus.FILED if is_office(actor) else TicketStatus.REPORTED
     ticket = Ticket(
@@ -90,6 +91,78 @@ def ticket_create(
     add_photos(ticket, event, cleaned, kind=PhotoKind.BEFORE, actor=actor)
     _link_recurrence(ticket, now)
     return ticket
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What a report became: a new ticket, or a further report on the open ticket for the same problem."""
+
+    ticket: Ticket
+    joined: bool
+
+
+@transaction.atomic
+def ticket_report(
+    *,
+    actor: User,
+    source: str,
+    category: ProblemCategory,
+    title: str,
+    region: Region,
+    description: str = "",
+    point: Point | None = None,
+    address: str = "",
+    lat: Decimal | None = None,
+    lng: Decimal | None = None,
+    photos: Sequence[UploadedFile | CleanPhoto] = (),
+    now: datetime | None = None,
+) -> Reported:
+    """Report a problem: it joins the unfinished ticket for the same problem and place, or opens a new one."""
+    now = now or timezone.now()
+    _check_report(actor, source, category, region, point)
+    cleaned = check_photos(photos)
+    located = (lat, lng) if lat is not None else ((point.lat, point.lng) if point else (None, None))
+    open_ticket = find_open_duplicate(
+        category_id=category.pk, point_id=point.pk if point else None, lat=located[0], lng=located[1]
+    )
+    if open_ticket is None:
+        ticket = ticket_create(
+            actor=actor,
+            source=source,
+            category=category,
+            title=title,
+            region=region,
+            description=description,
+            point=point,
+            address=address,
+            lat=lat,
+            lng=lng,
+            photos=cleaned,
+            now=now,
+        )
+        return Reported(ticket, joined=False)
+    ticket = Ticket.objects.select_for_update().get(pk=open_ticket.pk)
+    note = description.strip() or title.strip()
+    comment = f"{actor.display_name}（{TicketSource(source).label}）再次上报同一问题"
+    comment += f"：{note}" if note else ""
+    event = record(ticket, actor, EventAction.REPORT_AGAIN, at=now, comment=comment)
+    add_photos(ticket, event, cleaned, kind=PhotoKind.BEFORE, actor=actor)
+    ticket.save(update_fields=["updated_at"])
+    return Reported(ticket, joined=True)
+
+
+def _check_report(
+    actor: User, source: str, category: ProblemCategory, region: Region, point: Point | None
+) -> None:
+    """Who may report where, and about what: the checks every report passes before anything is written."""
+    if not can_report_in(actor, region):
+        raise PermissionDenied("您不能在该区域上报问题。")
+    if category.parent_id is None or not category.is_active:
+        raise ValidationError({"category": "请选择一个启用中的问题小类。"})
+    if point is not None and not point.grid.path.startswith(region.path):
+        raise ValidationError({"point": "所选点位不在该区域内。"})
+    if source not in TicketSource.values:
+        raise ValidationError({"source": "未知的问题来源。"})
 
 
 def _link_recurrence(ticket: Ticket, now: datetime) -> None:

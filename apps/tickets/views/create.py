@@ -14,6 +14,7 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.regions.permissions import require
 from apps.tickets import services
 from apps.tickets.forms import TicketForm, add_service_error, default_source
+from apps.tickets.models import Ticket
 from apps.tickets.views.common import may_report
 
 
@@ -26,7 +27,7 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.ticket_create(
+            reported = services.ticket_report(
                 actor=request.user,
                 source=data.get("source") or default_source(request.user),
                 category=data["category"],
@@ -44,7 +45,22 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error("region", str(exc))
         else:
-            waiting = "，等待派遣" if ticket.status == "filed" else "，等待创卫办立案"
-            messages.success(request, f"已上报工单 {ticket.number}{waiting}。")
-            return redirect("tickets:detail", pk=ticket.pk)
+            return _reported(request, reported)
     return TemplateResponse(request, "tickets/form.html", {"form": form})
+
+
+def _reported(request: AuthenticatedRequest, reported: services.Reported) -> HttpResponse:
+    """Say what the report became; a joined ticket the reporter cannot open is named but not linked."""
+    ticket = reported.ticket
+    if not reported.joined:
+        waiting = "，等待派遣" if ticket.status == "filed" else "，等待创卫办立案"
+        messages.success(request, f"已上报工单 {ticket.number}{waiting}。")
+        return redirect("tickets:detail", pk=ticket.pk)
+    messages.info(
+        request,
+        f"该处同类问题已有工单 {ticket.number}（{ticket.get_status_display()}）在办，"
+        "本次上报及照片已并入该工单，不另立新单。",
+    )
+    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+        return redirect("tickets:detail", pk=ticket.pk)
+    return redirect("tickets:list")
