@@ -30,3 +30,15 @@
   document.addEventListener("htmx:pushedIntoHistory", recount);
   window.addEventListener("popstate", recount);
 })();
+
+// A link to a folded section (#template-street) opens it, on arrival and when the hash changes.
+(() => {
+  "use strict";
+  function openTarget() {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  document.addEventListener("DOMContentLoaded", openTarget);
+  window.addEventListener("hashchange", openTarget);
+})();

@@ -216,7 +216,11 @@ def test_coverage_counts_the_week_per_grid_worst_first(login: Any, week: Week) -
     assert [g.name for g in response.context["page"]][-1] == "东湖1格"
     assert [g.name for g in response.context["idle"]] == ["东湖2格", "湖滨1格", "西山1格"]
     html = text(response)
-    assert "本周未巡查的网格" in html
+    assert "本周未巡 3" in html
+    # The idle grids are a view of the one table, not a second list of the same grids.
+    assert html.count(">东湖2格</a>") == 1
+    idle_only = page(login("office"), COVERAGE, week=WEEK, idle="1")
+    assert [g.name for g in idle_only.context["page"]] == ["东湖2格", "湖滨1格", "西山1格"]
     assert "每个在用点位每周至少巡查一次" in html  # the rule is written on the page, without internal talk
     assert "约定" not in html
     workers = {w.name: (w.patrols, w.visited, w.findings) for w in response.context["workers"]}

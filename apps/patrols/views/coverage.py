@@ -38,7 +38,9 @@ from apps.patrols.views.office import (
 )
 from apps.regions.models import Level, Point, Region
 
-GRIDS_PER_PAGE = 100
+# Short pages: a phone shows a page of grids or workers in a few screens.
+GRIDS_PER_PAGE = 20
+WORKERS_PER_PAGE = 20
 CHART_COMMUNITIES = 30
 # A phone clock this far from the server's is worth showing (an offline patrol, or a wrong clock).
 CLOCK_GAP = timedelta(minutes=1)
@@ -47,7 +49,10 @@ CLOCK_GAP = timedelta(minutes=1)
 @login_required
 @require_GET
 def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
-    """The chosen week (default this one) in the chosen region: grids worst first, idle grids, workers."""
+    """The chosen week (default: this one) in the chosen region: grids worst first (or idle ones), workers.
+
+    The idle grids are a filter of the one grid table (`idle=1`), not a second list of the same grids.
+    """
     require_reader(may_read_reports(request.user))
     visible = Region.objects.visible_to(request.user)
     data = request.GET.copy()
@@ -58,6 +63,9 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     region: Region | None = form.cleaned_data.get("region")
     grids = visible.grids() if region is None else visible.grids().filter(path__startswith=region.path)
     rows = coverage(grids, week)
+    idle = unpatrolled(rows)
+    only_idle = request.GET.get("idle") == "1"
+    keep = {"week": iso_week_label(week), **({"region": region.pk} if region else {})}
     context = {
         "form": form,
         "week": week,
@@ -65,11 +73,13 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
         "week_label": iso_week_label(week),
         "is_this_week": week == current_week_start(),
         "links": _week_links(week, region),
-        "page": Paginator(rows, GRIDS_PER_PAGE).get_page(request.GET.get("page")),
-        "query": urlencode({"week": iso_week_label(week), **({"region": region.pk} if region else {})}),
+        "page": Paginator(idle if only_idle else rows, GRIDS_PER_PAGE).get_page(request.GET.get("page")),
+        "only_idle": only_idle,
+        "query": urlencode({**keep, **({"idle": 1} if only_idle else {})}),
+        "all_query": urlencode(keep),
         "totals": totals(rows),
-        "idle": unpatrolled(rows),
-        "workers": worker_stats(grids, week),
+        "idle": idle,
+        "workers": Paginator(worker_stats(grids, week), WORKERS_PER_PAGE).get_page(request.GET.get("wpage")),
         "range": urlencode({"since": week.isoformat(), "until": (week + timedelta(days=6)).isoformat()}),
         "chart": _by_community(rows),
     }
