@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.checklists.models import Evidence, EvidenceStatus, Task, TaskStatus
+from apps.checklists.selectors import RISK_RULE
 from apps.checklists.services import evidence_review, evidence_upload
 from tests.checklists.conftest import Book
 from tests.checklists.factories import TaskFactory
@@ -234,6 +235,19 @@ def test_readiness_lists_reasons_for_each_item_at_risk(
     page = login("office").get(_urls(book)["readiness"]).content.decode()
     assert "材料被退回待重交 保洁台账" in page
     assert "未分解到责任单位" in page  # T-01, T-02 have no task
+
+
+def test_readiness_cards_and_risk_section_count_the_same_items(book: Book, login: Any) -> None:
+    Task.objects.filter(pk=book.task.pk).update(deadline=date(2025, 3, 1))
+    response = login("office").get(_urls(book)["readiness"])
+    page = response.content.decode()
+    readiness = response.context["readiness"]
+    assert len(readiness.at_risk) == readiness.lights["red"] == 1
+    assert '<span class="n">1</span><span class="label"><span class="light red"></span> 有风险' in page
+    assert "风险条款 1 条" in page
+    assert "未就绪条款 2 条" in page  # T-01 and T-02 have no task: not ready, but not counted as risk
+    assert f"有风险：{RISK_RULE}" in page
+    assert '<span class="nowrap">2027-06-30</span>' in page
 
 
 def test_overdue_tasks_are_red_with_their_deadline(book: Book, login: Any) -> None:

@@ -25,6 +25,7 @@ from apps.checklists.services import evidence_upload, task_mark_failed, task_set
 from apps.regions.permissions import require
 
 PER_PAGE = 50
+DUE_DAYS = ("7", "30")
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -43,6 +44,14 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         tasks = tasks.filter(status=status)
     elif status == "open":
         tasks = tasks.open()
+    today = timezone.localdate()
+    # The home pages link here with these two narrowings; other values are ignored.
+    due = request.GET.get("due", "")
+    if due in DUE_DAYS:
+        tasks = tasks.due_within(today, int(due))
+    evidence = request.GET.get("evidence", "")
+    if evidence == "returned":
+        tasks = tasks.with_returned_evidence()
     page = Paginator(tasks.due_first(), PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     progress = progress_of(page.object_list)
@@ -52,7 +61,9 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "status": status,
         "statuses": TaskStatus.choices,
-        "today": timezone.localdate(),
+        "due": due if due in DUE_DAYS else "",
+        "evidence": evidence if evidence == "returned" else "",
+        "today": today,
         "unit_id": request.user.unit_id,
     }
     return TemplateResponse(request, "checklists/task_list.html", context)
