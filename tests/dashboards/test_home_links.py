@@ -20,7 +20,7 @@ from tests.checklists.factories import TaskFactory
 from tests.checklists.files import pdf_bytes, upload
 from tests.checklists.fixtures import Book
 from tests.conftest import World
-from tests.tickets.factories import dispatched, in_progress, make_categories, open_ticket
+from tests.tickets.factories import dispatched, in_progress, make_categories, open_ticket, submit
 
 LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-count="(-?\d+)"')
 
@@ -98,6 +98,8 @@ def busy(book: Book, world: World, actors: dict[str, Any], settings: Any, tmp_pa
     Ticket.objects.filter(pk=late.pk).update(supervision=Supervision.RED)
     in_progress(actors, world, categories.garbage, when=now - timedelta(days=30))
     dispatched(actors, world, categories.garbage, when=now, region=world.grid4)
+    fixed = in_progress(actors, world, categories.garbage, when=now - timedelta(hours=2))
+    submit(actors, fixed, when=now)  # waits for the grid worker's re-check
     return book
 
 
@@ -158,13 +160,14 @@ def test_territory_home_numbers_land_on_lists_of_that_many(
 def test_territory_home_counts_grids_without_a_worker(login: Any, busy: Book, world: World) -> None:
     territory = login("street").get(reverse("home")).context["territory"]
     assert territory["unstaffed"] == 1  # 湖滨1格
-    assert territory["tickets"]["open"] == 4  # not the one in 西山街道
+    assert territory["tickets"]["open"] == 5  # not the one in 西山街道
 
 
 def test_grid_worker_home_shows_their_week_rechecks_and_open_reports(login: Any, busy: Book) -> None:
     client = login("grid")
     shown = dict(assert_links_land(client, expected=2))
     assert shown["/tickets/?mine=true&open=true"] == 1
+    assert shown["/m/rechecks/"] == 1
     grid_home = client.get(reverse("home")).context["grid_home"]
     assert [g.name for g in grid_home["grids"]] == ["东湖1格"]
     assert (grid_home["coverage"].visited, grid_home["coverage"].due) == (0, 1)
