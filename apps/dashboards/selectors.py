@@ -169,6 +169,8 @@ def unit_home(user: User, now: datetime) -> dict[str, Any]:
         "slots_missing": sum(len(p.missing) for p in progress.values()),
         "task_days": TASK_DAYS,
         "returned": Task.objects.visible_to(user).with_returned_evidence().count(),
+        "kpi": unit_kpis(units=[unit], since=now - KPI_WINDOW, now=now)[unit.pk],
+        "kpi_days": KPI_WINDOW.days,
     }
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.accounts.factories import PASSWORD
 from tests.conftest import World
+from tests.tickets.factories import closed, dispatched, make_categories
 
 
 def test_anonymous_home_redirects_to_login(client: Any, db: Any) -> None:
@@ -76,3 +79,26 @@ def test_navigation_follows_roles(login: Any, world: World) -> None:
         "点位",
     ]
     assert unit_nav == ["首页", "工单待办", "我的任务", "本单位", "点位"]
+
+
+def test_unit_home_shows_its_ticket_figures(
+    login: Any, world: World, actors: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    categories = make_categories()
+    now = timezone.now()
+    closed(
+        actors,
+        world,
+        categories.garbage,
+        when=now - timedelta(days=3),
+        submitted_at=now - timedelta(days=3) + timedelta(minutes=30),
+        closed_at=now - timedelta(days=2),
+    )
+    dispatched(actors, world, categories.garbage, when=now - timedelta(days=20))  # long overdue
+    response = login("unit").get(reverse("home"))
+    kpi = response.context["unit_home"]["kpi"]
+    assert (kpi.closed, kpi.closed_on_time, kpi.open, kpi.overdue) == (1, 1, 1, 1)
+    page = response.content.decode()
+    assert "按期办结率" in page
+    assert "100%（1/1）" in page
