@@ -227,3 +227,15 @@ def test_the_home_query_count_does_not_grow_with_data(
         client.get(reverse("home"))
     assert len(many) == len(few)
     assert Task.objects.count() == 4
+
+
+def test_territory_coverage_matches_the_coverage_page_it_links_to(
+    login: Any, busy: Book, world: World
+) -> None:
+    client = login("street")
+    home = client.get(reverse("home"))
+    territory = home.context["territory"]
+    href = next(h for h in re.findall(r'href="([^"]+)"', home.content.decode()) if "/patrols/?" in h)
+    page = client.get(unescape(href)).context
+    assert page["totals"] == territory["coverage"]
+    assert (territory["coverage"].grids, territory["coverage"].due) == (3, 3)
