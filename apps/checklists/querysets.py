@@ -6,11 +6,12 @@ staff see the tasks their unit leads or supports (and that evidence); everyone e
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from apps.regions.scope import AnyUser
 
@@ -74,6 +75,16 @@ class TaskQuerySet(models.QuerySet):
         """Open tasks whose deadline has passed."""
         return self.open().filter(deadline__lt=today)
 
+    def due_within(self, today: date, days: int) -> TaskQuerySet:
+        """Open tasks due from today up to `days` days ahead (today included, overdue ones not)."""
+        return self.open().filter(deadline__gte=today, deadline__lte=today + timedelta(days=days))
+
+    def with_returned_evidence(self) -> TaskQuerySet:
+        """Tasks with a slot whose evidence was returned and nothing newer uploaded for it yet."""
+        from apps.checklists.models import Evidence
+
+        return self.filter(pk__in=Evidence.objects.returned_slots().values("task_id"))
+
     def due_first(self) -> TaskQuerySet:
         """Soonest deadline first, then in the standard's order."""
         return self.order_by("deadline", "item__order", "pk")
@@ -93,6 +104,22 @@ class EvidenceQuerySet(models.QuerySet):
     def pending(self) -> EvidenceQuerySet:
         """Waiting for the office's review."""
         return self.filter(status="pending")
+
+    def returned_slots(self) -> EvidenceQuerySet:
+        """Returned evidence whose slot (requirement × year) has nothing pending or approved: to redo."""
+        # Coalesce lets a slot without a year (NULL) match itself in the subquery.
+        newer = (
+            self.model.objects.filter(
+                task=OuterRef("task"), requirement=OuterRef("requirement"), status__in=["pending", "approved"]
+            )
+            .annotate(slot_year=Coalesce("year", Value(0)))
+            .filter(slot_year=OuterRef("slot_year"))
+        )
+        return (
+            self.filter(status="returned")
+            .annotate(slot_year=Coalesce("year", Value(0)))
+            .exclude(Exists(newer))
+        )
 
     def approved(self) -> EvidenceQuerySet:
         """Passed review: what goes into the binder."""

@@ -33,6 +33,10 @@ def register_risk_source(source: RiskSource) -> RiskSource:
     return source
 
 
+# The one definition of 有风险, shown wherever it is counted: the light, the readiness page, the homes.
+RISK_RULE = "已分解、但任务超期、被判定未达标、材料被退回，或关联指标/工单有问题的条款"
+
+
 class Light(models.TextChoices):
     GREEN = "green", "已达标"
     YELLOW = "yellow", "推进中"
@@ -214,20 +218,25 @@ class UnitReadiness:
 
 @dataclass
 class Readiness:
-    """The readiness view: items at risk with reasons, counts per category and per unit."""
+    """The readiness view: items at risk (red), the others not ready yet, counts per category and unit."""
 
     at_risk: list[tuple[Category, ItemRow]]
+    not_ready: list[tuple[Category, ItemRow]]
     categories: list[CategoryBlock]
     units: list[UnitReadiness]
     lights: Counter[str]
 
 
 def campaign_readiness(campaign: Campaign, user: User, *, today: date) -> Readiness:
-    """Everything not yet ready for 迎检, red first, with per-category and per-unit counts."""
+    """Items at risk (red, see RISK_RULE), the ones not ready yet, and per-category and per-unit counts."""
     blocks = campaign_tree(campaign, user, today=today)
-    at_risk = [(b.category, row) for b in blocks for row in b.rows if row.reasons]
-    order = {Light.RED: 0, Light.GREY: 1, Light.YELLOW: 2, Light.GREEN: 3}
-    at_risk.sort(key=lambda pair: (order[pair[1].light], pair[1].item.order))
+    # 有风险 is the red light and nothing else, so the cards and the list can never disagree.
+    at_risk = [(b.category, row) for b in blocks for row in b.rows if row.light == Light.RED]
+    order = {Light.GREY: 0, Light.YELLOW: 1, Light.GREEN: 2}
+    not_ready = [
+        (b.category, row) for b in blocks for row in b.rows if row.light != Light.RED and row.reasons
+    ]
+    not_ready.sort(key=lambda pair: (order[pair[1].light], pair[1].item.order))
     units: dict[int, UnitReadiness] = {}
     for block in blocks:
         for row in block.rows:
@@ -239,4 +248,6 @@ def campaign_readiness(campaign: Campaign, user: User, *, today: date) -> Readin
                 entry.missing += len(task.progress.missing)  # type: ignore[attr-defined]
                 entry.returned += len(task.progress.returned)  # type: ignore[attr-defined]
     ranked = sorted(units.values(), key=lambda u: (-u.overdue, -(u.missing + u.returned), u.name))
-    return Readiness(at_risk=at_risk, categories=blocks, units=ranked, lights=count_lights(blocks))
+    return Readiness(
+        at_risk=at_risk, not_ready=not_ready, categories=blocks, units=ranked, lights=count_lights(blocks)
+    )

@@ -1,113 +1,214 @@
-"""Numbers for each role's home page; every read goes through visible_to."""
+"""What each role has to do today, in numbers; every number is counted over a `visible_to(user)` queryset
+with the same condition as the list its link opens, so the count and the list always agree.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
-from apps.accounts.models import Role, User
-from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit
-from apps.regions.querysets import ancestor_paths
+from apps.accounts.models import User
+from apps.calendars.worktime import add_work_time
+from apps.checklists.models import Campaign, CampaignStatus, Evidence, Task
+from apps.checklists.progress import progress_of
+from apps.checklists.selectors import RISK_RULE, campaign_readiness
+from apps.core.dates import day_start
+from apps.patrols.models import Patrol
+from apps.patrols.selectors import coverage, current_week_start, iso_week_label, totals, week_bounds
+from apps.patrols.views.mobile import rechecks_waiting
+from apps.regions.models import GridAssignment, Level, Region, Unit
+from apps.tickets.models import CLOCK_RUNNING, FINISHED, Supervision, Ticket, TicketStatus
 from apps.tickets.selectors import unit_kpis
 
-
-def _type_counts(points: Any) -> list[dict[str, Any]]:
-    """Points per type, every type listed (zero included) in the enum's order."""
-    counts = dict(points.values_list("type").annotate(n=Count("pk")).order_by())
-    return [{"type": t.value, "label": str(t.label), "n": counts.get(t.value, 0)} for t in PointType]
-
-
-def city_overview(user: User) -> dict[str, Any]:
-    """City-wide totals for the office, leaders and inspectors."""
-    regions = Region.objects.visible_to(user)
-    level_counts = dict(regions.values_list("level").annotate(n=Count("pk")).order_by())
-    grids = regions.grids()
-    points = Point.objects.visible_to(user).active()
-    districts = list(regions.filter(level=Level.DISTRICT))
-    per_district_count = points.count_under(districts)
-    per_district = [{"name": d.name, "pk": d.pk, "n": per_district_count.get(d.pk, 0)} for d in districts]
-    return {
-        "levels": [{"label": str(lv.label), "n": level_counts.get(lv.value, 0)} for lv in Level],
-        "unit_count": Unit.objects.visible_to(user).active().count(),
-        "point_count": points.count(),
-        "points_by_type": _type_counts(points),
-        "points_by_district": per_district,
-        "worker_count": User.objects.filter(role_grants__role=Role.GRID_WORKER, is_active=True).count(),
-        "grids_without_worker": grids.filter(assignments__isnull=True).count(),
-    }
-
-
-def territory_overview(user: User) -> dict[str, Any]:
-    """A 街道/社区 staff member's territory: children, grids, points and uncovered grids."""
-    root = user.scope_region
-    if root is None:
-        return {}
-    regions = Region.objects.visible_to(user).subtree_of(root)
-    grids = regions.grids()
-    uncovered = grids.filter(assignments__isnull=True)
-    points = Point.objects.visible_to(user).active().in_region(root)
-    children = regions.filter(depth=root.depth + 1)
-    return {
-        "root": root,
-        "children": children,
-        "grid_count": grids.count(),
-        "point_count": points.count(),
-        "points_by_type": _type_counts(points),
-        "uncovered_count": uncovered.count(),
-        "uncovered_grids": uncovered.annotate(point_count=Count("points"))[:20],
-        "worker_count": GridAssignment.objects.filter(grid__in=grids.values("pk"))
-        .values("worker")
-        .distinct()
-        .count(),
-    }
-
-
-# The unit's ticket figures cover the last quarter: long enough to mean something, short enough to move.
+TASK_DAYS = 7  # the office and units look a week ahead for task deadlines
+DUE_HOURS = 24  # a unit's "due soon": within this many working hours
+BEHIND = 5  # districts and units shown as furthest behind
+# On-time rates cover the last quarter: long enough to mean something, short enough to move.
 KPI_WINDOW = timedelta(days=90)
 
 
-def unit_overview(user: User) -> dict[str, Any]:
-    """A unit staff member's unit: its points by type and its paired territory."""
-    unit = user.unit
-    if unit is None:
-        return {}
-    points = Point.objects.visible_to(user).active().filter(responsible_unit=unit)
-    since = timezone.now() - KPI_WINDOW
+def _overdue(now: datetime) -> Q:
+    return Q(status__in=CLOCK_RUNNING, deadline__lt=now)
+
+
+def current_campaign(user: User) -> Campaign | None:
+    """The campaign whose 迎检 comes next (an active or preparing one), else none."""
+    live = [CampaignStatus.ACTIVE, CampaignStatus.PREPARING]
+    campaigns = Campaign.objects.visible_to(user).filter(status__in=live).select_related("standard")
+    return campaigns.order_by("inspection_on").first()
+
+
+def campaign_block(user: User, today: date) -> dict[str, Any] | None:
+    """Days to 迎检 and clauses at risk, by the readiness page's own definition."""
+    campaign = current_campaign(user)
+    if campaign is None:
+        return None
+    readiness = campaign_readiness(campaign, user, today=today)
     return {
-        "unit": unit,
-        "point_count": points.count(),
-        "points_by_type": _type_counts(points),
-        "pairings": unit.pairings.select_related("region"),
-        "kpi": unit_kpis(units=[unit], since=since)[unit.pk],
+        "campaign": campaign,
+        "days_left": campaign.days_to_inspection(today),
+        "at_risk": len(readiness.at_risk),
+        "risk_rule": RISK_RULE,
+    }
+
+
+def city_tickets(user: User, now: datetime) -> dict[str, Any]:
+    """New today, awaiting 立案 and overdue per supervision level, in one query."""
+    today = timezone.localdate(now)
+    start = day_start(today)  # as the list's 上报自 filter reads a day
+    levels = {
+        f"overdue_{lv.value}": Count("pk", filter=_overdue(now) & Q(supervision=lv.value))
+        for lv in Supervision
+    }
+    row = (
+        Ticket.objects.visible_to(user)
+        .order_by()
+        .aggregate(
+            new_today=Count("pk", filter=Q(created_at__gte=start)),
+            reported=Count("pk", filter=Q(status=TicketStatus.REPORTED)),
+            overdue=Count("pk", filter=_overdue(now)),
+            **levels,
+        )
+    )
+    row["by_level"] = [
+        {"value": lv.value, "label": lv.label, "n": row[f"overdue_{lv.value}"]} for lv in Supervision
+    ]
+    row["today"] = today
+    return row
+
+
+def unpatrolled_grids(grids: Any, week: date) -> int:
+    """Grids without a patrol started in the week (as the coverage page's 本周未巡查 list)."""
+    start, end = week_bounds(week)
+    patrolled = Patrol.objects.filter(grid=OuterRef("pk"), started_at__gte=start, started_at__lt=end)
+    return grids.exclude(Exists(patrolled)).count()
+
+
+def office_home(user: User, now: datetime) -> dict[str, Any]:
+    """The 创卫办's day (leaders' and inspectors' too, read-only): campaign, evidence, tickets, patrols."""
+    today = timezone.localdate(now)
+    week = current_week_start(now)
+    return {
+        "campaign": campaign_block(user, today),
+        "evidence_pending": Evidence.objects.visible_to(user).pending().count(),
+        "tickets": city_tickets(user, now),
+        "unpatrolled": unpatrolled_grids(Region.objects.visible_to(user).grids(), week),
+        "week_label": iso_week_label(week),
+        "tasks_due": Task.objects.visible_to(user).due_within(today, TASK_DAYS).count(),
+        "task_days": TASK_DAYS,
+    }
+
+
+def districts_behind(user: User, now: datetime) -> list[dict[str, Any]]:
+    """The districts with the most overdue tickets (top BEHIND): one grouped query, one name lookup."""
+    width = Level.DISTRICT.depth * Region.steplen
+    rows = (
+        Ticket.objects.visible_to(user)
+        .filter(_overdue(now))
+        .annotate(district_path=Substr("region__path", 1, width))
+        .order_by()
+        .values("district_path")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["district_path"]: row["n"] for row in rows}
+    districts = Region.objects.visible_to(user).filter(level=Level.DISTRICT, path__in=list(counts))
+    ranked = [{"region": d, "n": counts[d.path]} for d in districts]
+    return sorted(ranked, key=lambda row: (-row["n"], row["region"].name))[:BEHIND]
+
+
+def units_behind(user: User, now: datetime) -> list[dict[str, Any]]:
+    """The units with the most overdue tickets, then the lowest on-time rate over KPI_WINDOW (top BEHIND)."""
+    units = {u.pk: u for u in Unit.objects.visible_to(user).active().only("pk", "name", "short_name")}
+    kpis = unit_kpis(units=list(units.values()), since=now - KPI_WINDOW, now=now)
+    rows = [
+        {"unit": units[pk], "overdue": k.overdue, "rate": k.on_time_rate, "closed": k.closed}
+        for pk, k in kpis.items()
+        if k.overdue or (k.on_time_rate is not None and k.on_time_rate < 1)
+    ]
+    rows.sort(key=lambda r: (-r["overdue"], 2 if r["rate"] is None else r["rate"], r["unit"].name))
+    return rows[:BEHIND]
+
+
+def leader_home(user: User, now: datetime) -> dict[str, Any]:
+    """The office's numbers read-only, plus who is furthest behind."""
+    return {
+        **office_home(user, now),
+        "districts": districts_behind(user, now),
+        "units": units_behind(user, now),
         "kpi_days": KPI_WINDOW.days,
     }
 
 
-def grid_worker_overview(user: User) -> dict[str, Any]:
-    """A grid worker's grids, each with its points counted by type."""
-    grids = list(
-        Region.objects.visible_to(user)
-        .filter(assignments__worker=user)
-        .annotate(point_count=Count("points", filter=Q(points__is_active=True)))
+def unit_home(user: User, now: datetime) -> dict[str, Any]:
+    """A unit's day: tickets to sign, due soon and overdue; tasks due and their gaps; returned evidence."""
+    unit = user.unit
+    if unit is None:
+        return {}
+    today = timezone.localdate(now)
+    until = add_work_time(now, DUE_HOURS * 60)
+    tickets = (
+        Ticket.objects.visible_to(user)
+        .order_by()
+        .aggregate(
+            to_sign=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
+            due_soon=Count("pk", filter=Q(status__in=CLOCK_RUNNING, deadline__gte=now, deadline__lt=until)),
+            overdue=Count("pk", filter=_overdue(now)),
+        )
     )
-    rows = (
-        Point.objects.visible_to(user)
-        .active()
-        .filter(grid__in=[g.pk for g in grids])
-        .values("grid_id", "type")
-        .annotate(n=Count("pk"))
-        .order_by("grid_id", "type")
+    due = list(Task.objects.visible_to(user).due_within(today, TASK_DAYS).select_related("campaign"))
+    progress = progress_of(due)
+    return {
+        "unit": unit,
+        "tickets": tickets,
+        "due_hours": DUE_HOURS,
+        "tasks_due": len(due),
+        "slots_missing": sum(len(p.missing) for p in progress.values()),
+        "task_days": TASK_DAYS,
+        "returned": Task.objects.visible_to(user).with_returned_evidence().count(),
+        "kpi": unit_kpis(units=[unit], since=now - KPI_WINDOW, now=now)[unit.pk],
+        "kpi_days": KPI_WINDOW.days,
+    }
+
+
+def territory_home(user: User, now: datetime) -> dict[str, Any]:
+    """A 街道/社区's day: open and overdue tickets, this week's patrol coverage, grids without a worker."""
+    root = user.scope_region
+    if root is None:
+        return {}
+    tickets = (
+        Ticket.objects.visible_to(user)
+        .filter(region__path__startswith=root.path)
+        .order_by()
+        .aggregate(
+            open=Count("pk", filter=~Q(status__in=FINISHED)),
+            overdue=Count("pk", filter=_overdue(now)),
+        )
     )
-    labels = dict(PointType.choices)
-    by_grid: dict[int, list[str]] = {}
-    for row in rows:
-        by_grid.setdefault(row["grid_id"], []).append(f"{labels[row['type']]} {row['n']}")
-    # Ancestors are shown as text, not links, so their names need no scope check.
-    names = dict(Region.objects.ancestors_of(*grids).values_list("path", "name"))
-    for grid in grids:
-        grid.type_summary = " · ".join(by_grid.get(grid.pk, []))
-        grid.ancestry = " / ".join(names[path] for path in ancestor_paths(grid.path)[1:] if path in names)
-    return {"grids": grids, "point_count": sum(g.point_count for g in grids)}
+    grids = Region.objects.visible_to(user).subtree_of(root).grids()
+    week = current_week_start(now)
+    assigned = Exists(GridAssignment.objects.filter(grid=OuterRef("pk")))
+    return {
+        "root": root,
+        "tickets": tickets,
+        "coverage": totals(coverage(grids, week)),
+        "week_label": iso_week_label(week),
+        "unstaffed": grids.exclude(assigned).count(),
+    }
+
+
+def grid_worker_home(user: User, now: datetime) -> dict[str, Any]:
+    """A grid worker's week: patrol progress in their grids, re-checks waiting, their open reports."""
+    grids = Region.objects.visible_to(user).grids().filter(assignments__worker=user)
+    week = current_week_start(now)
+    rows = coverage(grids, week)
+    open_reports = Ticket.objects.visible_to(user).filter(reporter=user).exclude(status__in=FINISHED)
+    return {
+        "grids": rows,
+        "coverage": totals(rows),
+        "rechecks": rechecks_waiting(user).count(),
+        "open_reports": open_reports.count(),
+    }

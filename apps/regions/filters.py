@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django_filters import rest_framework as filters
 
-from apps.regions.models import Level, Point, PointType, Region, Unit, UnitType
+from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit, UnitType
 from apps.regions.scope import territory_scope
 
 
@@ -52,14 +52,28 @@ class RegionFilter(SearchMixin):
 
     level = filters.ChoiceFilter(label="层级", choices=Level.choices)
     within = filters.ModelChoiceFilter(label="所属区域", queryset=visible_regions, method="filter_within")
+    staffed = filters.BooleanFilter(
+        label="网格员",
+        method="filter_staffed",
+        widget=forms.Select(
+            choices=[("", "全部"), ("true", "已配网格员的网格"), ("false", "未配网格员的网格")]
+        ),
+    )
 
     class Meta:
         model = Region
-        fields = ["q", "level", "within"]
+        fields = ["q", "level", "within", "staffed"]
 
     def filter_within(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         """Strictly below the chosen region."""
         return queryset.filter(path__startswith=value.path).exclude(pk=value.pk)
+
+    def filter_staffed(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Grids with (or without) an assigned grid worker; other levels drop out."""
+        if value is None:
+            return queryset
+        assigned = Exists(GridAssignment.objects.filter(grid=OuterRef("pk")))
+        return queryset.filter(level=Level.GRID).filter(assigned if value else ~assigned)
 
 
 class UnitFilter(SearchMixin):

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
+from apps.calendars.worktime import add_work_time
 from apps.core.dates import day_start
 from apps.core.forms import DateInput
 from apps.regions.models import Level, Region, Unit
@@ -37,6 +38,10 @@ def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
     return Unit.objects.visible_to(request.user).order_by("type", "name")
 
 
+# The homes link to "due within 24 working hours"; a choice, not free text, keeps the filters short.
+DUE_WITHIN_HOURS = (24,)
+
+
 class TicketFilter(filters.FilterSet):
     """Status, overdue, supervision, category (大类 includes its 小类), source, region, unit, dates, text."""
 
@@ -60,6 +65,22 @@ class TicketFilter(filters.FilterSet):
     )
     unit = filters.ModelChoiceFilter(
         label="责任单位", queryset=_visible_units, field_name="responsible_unit", empty_label="全部"
+    )
+    open = filters.BooleanFilter(
+        label="办结",
+        method="filter_open",
+        widget=forms.Select(choices=[("", "全部"), ("true", "未办结"), ("false", "已办结或作废")]),
+    )
+    due_within = filters.ChoiceFilter(
+        label="即将到期",
+        choices=[(str(hours), f"{hours} 工作时内") for hours in DUE_WITHIN_HOURS],
+        method="filter_due_within",
+        empty_label="全部",
+    )
+    mine = filters.BooleanFilter(
+        label="上报人",
+        method="filter_mine",
+        widget=forms.Select(choices=[("", "全部"), ("true", "我上报的")]),
     )
     since = filters.DateFilter(label="上报自", method="filter_since", widget=DateInput())
     until = filters.DateFilter(label="上报至", method="filter_until", widget=DateInput())
@@ -87,6 +108,26 @@ class TicketFilter(filters.FilterSet):
             return queryset
         overdue = Q(status__in=["dispatched", "in_progress"], deadline__lt=self.now)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Not yet closed or void (挂账 counts as open: the problem is still there)."""
+        if value is None:
+            return queryset
+        finished = Q(status__in=["closed", "void"])
+        return queryset.exclude(finished) if value else queryset.filter(finished)
+
+    def filter_due_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Held by the unit, not yet overdue, with the deadline within that many working hours."""
+        until = add_work_time(self.now, int(value) * 60)
+        return queryset.filter(
+            status__in=["dispatched", "in_progress"], deadline__gte=self.now, deadline__lt=until
+        )
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        """Reported by the signed-in user."""
+        if not value or self.request is None:
+            return queryset
+        return queryset.filter(reporter_id=self.request.user.pk)
 
     def filter_category(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The category itself and, for a 大类, every 小类 under it."""

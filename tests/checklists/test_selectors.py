@@ -101,5 +101,6 @@ def test_readiness_counts_per_category_and_unit(book: Book, actors: dict[str, An
     [unit] = readiness.units
     assert (unit.name, unit.tasks, unit.done, unit.missing) == ("市城管局", 1, 0, 1)
     assert [b.category.code for b in readiness.categories] == ["C1", "C2"]
-    # Red before grey before yellow, then in the standard's order.
-    assert [row.item.code for _, row in readiness.at_risk] == ["T-01", "T-02", "T-03"]
+    # Nothing is red, so nothing is at risk; the rest is listed as not ready, grey before yellow.
+    assert readiness.at_risk == []
+    assert [row.item.code for _, row in readiness.not_ready] == ["T-01", "T-02", "T-03"]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.checklists.models import Evidence, EvidenceStatus, Task, TaskStatus
+from apps.checklists.selectors import RISK_RULE
 from apps.checklists.services import evidence_review, evidence_upload
 from tests.checklists.conftest import Book
 from tests.checklists.factories import TaskFactory
@@ -236,6 +237,19 @@ def test_readiness_lists_reasons_for_each_item_at_risk(
     assert "未分解到责任单位" in page  # T-01, T-02 have no task
 
 
+def test_readiness_cards_and_risk_section_count_the_same_items(book: Book, login: Any) -> None:
+    Task.objects.filter(pk=book.task.pk).update(deadline=date(2025, 3, 1))
+    response = login("office").get(_urls(book)["readiness"])
+    page = response.content.decode()
+    readiness = response.context["readiness"]
+    assert len(readiness.at_risk) == readiness.lights["red"] == 1
+    assert '<span class="n">1</span><span class="label"><span class="light red"></span> 有风险' in page
+    assert "风险条款 1 条" in page
+    assert "未就绪条款 2 条" in page  # T-01 and T-02 have no task: not ready, but not counted as risk
+    assert f"有风险：{RISK_RULE}" in page
+    assert '<span class="nowrap">2027-06-30</span>' in page
+
+
 def test_overdue_tasks_are_red_with_their_deadline(book: Book, login: Any) -> None:
     Task.objects.filter(pk=book.task.pk).update(deadline=date(2025, 3, 1))
     page = login("office").get(_urls(book)["readiness"]).content.decode()
@@ -278,3 +292,85 @@ def test_workbench_and_review_queue_queries_do_not_grow_with_rows(
         _evidence(task, actors["unit"])
     many = (_queries(office, reverse("tasks:list")), _queries(office, reverse("review:queue")))
     assert many == few
+
+
+def _slot_form(page: str, requirement: Any, year: int | None) -> str:
+    """The HTML of one slot's own upload form."""
+    start = page.index(f'id="slot-{requirement.pk}-{year or "all"}"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_each_missing_slot_has_its_own_upload_form(book: Book, login: Any, world: Any) -> None:
+    task = TaskFactory(campaign=book.campaign, item=book.organisation, lead_unit=world.unit_city)
+    client = login("unit")
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert page.count('class="slot-upload"') == 4  # 工作方案 + 会议记录 for 2025, 2026, 2027
+    form = _slot_form(page, book.minutes, 2026)
+    assert f'name="requirement" value="{book.minutes.pk}"' in form
+    assert 'name="year" value="2026"' in form
+    response = client.post(
+        reverse("tasks:upload", args=[task.pk]),
+        {
+            "requirement": book.minutes.pk,
+            "year": "2026",
+            "via": "slot",
+            "uploads": [upload("会议.pdf", pdf_bytes())],
+        },
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get(task=task).year == 2026
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert page.count('class="slot-upload"') == 3  # the uploaded slot waits for review, no form
+    assert f'id="slot-{book.minutes.pk}-2026"' not in page
+
+
+def test_a_refused_file_keeps_its_slot_and_shows_the_reason_next_to_it(
+    book: Book, login: Any, world: Any
+) -> None:
+    task = TaskFactory(campaign=book.campaign, item=book.organisation, lead_unit=world.unit_city)
+    response = login("unit").post(
+        reverse("tasks:upload", args=[task.pk]),
+        {
+            "requirement": book.minutes.pk,
+            "year": "2026",
+            "via": "slot",
+            "uploads": [upload("纪要.pdf", exe_bytes())],
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    reason = "「纪要.pdf」的内容不是允许的文件类型"
+    assert reason in _slot_form(page, book.minutes, 2026)
+    assert reason not in _slot_form(page, book.minutes, 2025)
+    assert page.count(reason) == 1
+    assert not Evidence.objects.exists()
+
+
+def test_a_refused_file_in_the_general_form_keeps_the_chosen_requirement_and_year(
+    book: Book, login: Any, world: Any
+) -> None:
+    task = TaskFactory(campaign=book.campaign, item=book.organisation, lead_unit=world.unit_city)
+    response = login("unit").post(
+        reverse("tasks:upload", args=[task.pk]),
+        {"requirement": book.minutes.pk, "year": "2027", "uploads": [upload("纪要.pdf", exe_bytes())]},
+    )
+    page = response.content.decode()
+    general = page[page.index('id="upload-form"') :]
+    assert f'<option value="{book.minutes.pk}" selected>' in general
+    assert '<option value="2027" selected>' in general
+    assert (
+        "「纪要.pdf」的内容不是允许的文件类型"
+        in page[: page.index('id="upload-form"')].rsplit("补充上传", 1)[1]
+    )
+    assert not Evidence.objects.exists()
+
+
+def test_a_slot_upload_without_a_file_says_so_at_the_slot(book: Book, login: Any) -> None:
+    response = login("unit").post(
+        reverse("tasks:upload", args=[book.task.pk]),
+        {"requirement": book.ledger.pk, "year": "", "via": "slot"},
+    )
+    assert response.status_code == 200
+    form = _slot_form(response.content.decode(), book.ledger, None)
+    assert 'class="reasons upload-errors"' in form
+    assert not Evidence.objects.exists()

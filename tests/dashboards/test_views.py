@@ -20,47 +20,6 @@ def test_anonymous_home_redirects_to_login(client: Any, db: Any) -> None:
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_grid_worker_home_lists_only_their_grid(login: Any, world: World) -> None:
-    response = login("grid").get(reverse("home"))
-    grids = response.context["grid_home"]["grids"]
-    assert [g.name for g in grids] == ["东湖1格"]
-    assert grids[0].point_count == 1
-    assert grids[0].ancestry == "东城区 / 东湖街道 / 东湖社区"
-    html = response.content.decode()
-    assert "东湖1格" in html
-    assert "东湖2格" not in html
-    assert "city" not in response.context
-
-
-def test_office_home_counts_the_whole_city(login: Any, world: World) -> None:
-    city = login("office").get(reverse("home")).context["city"]
-    assert [lv["n"] for lv in city["levels"]] == [1, 1, 2, 3, 4]
-    assert city["point_count"] == 4
-    assert city["grids_without_worker"] == 2
-    assert city["points_by_district"] == [{"name": "东城区", "pk": world.district.pk, "n": 4}]
-    assert {row["label"]: row["n"] for row in city["points_by_type"]}["农贸市场"] == 1
-
-
-def test_leader_home_is_the_city_overview_without_edit_rights(login: Any, world: World) -> None:
-    response = login("leader").get(reverse("home"))
-    assert response.context["city"]["point_count"] == 4
-    assert "后台管理" not in response.content.decode()
-
-
-def test_street_home_counts_its_territory(login: Any, world: World) -> None:
-    territory = login("street").get(reverse("home")).context["territory"]
-    assert territory["root"] == world.street
-    assert (territory["grid_count"], territory["point_count"], territory["worker_count"]) == (3, 3, 2)
-    assert [g.name for g in territory["uncovered_grids"]] == ["湖滨1格"]
-    assert territory["uncovered_count"] == 1
-
-
-def test_unit_home_counts_its_points(login: Any, world: World) -> None:
-    unit_home = login("unit").get(reverse("home")).context["unit_home"]
-    assert unit_home["unit"] == world.unit_city
-    assert unit_home["point_count"] == 2
-
-
 @pytest.mark.parametrize(
     ("name", "section"),
     [

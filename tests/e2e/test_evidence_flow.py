@@ -9,7 +9,7 @@ import pytest
 
 from apps.checklists.models import Evidence, EvidenceStatus, Task
 from tests.checklists.conftest import Book
-from tests.checklists.files import pdf_bytes
+from tests.checklists.files import exe_bytes, pdf_bytes
 from tests.e2e.test_grid_worker_phone import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -23,8 +23,22 @@ def pdf_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def exe_file(tmp_path: Path) -> Path:
+    """A program renamed to .pdf: refused by its content."""
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(exe_bytes())
+    return path
+
+
 def test_office_assigns_unit_uploads_office_approves_light_turns_green(
-    browser: Any, live_server: Any, book: Book, world: Any, pdf_file: Path, transactional_db: Any
+    browser: Any,
+    live_server: Any,
+    book: Book,
+    world: Any,
+    pdf_file: Path,
+    exe_file: Path,
+    transactional_db: Any,
 ) -> None:
     base = live_server.url
     office = browser.new_context(locale="zh-CN").new_page()
@@ -44,10 +58,15 @@ def test_office_assigns_unit_uploads_office_approves_light_turns_green(
     sign_in(unit, base, "t_unit")
     unit.goto(f"{base}/tasks/")
     unit.get_by_text("T-02 经费保障").click()
-    unit.select_option("#id_requirement", label="经费文件")
-    unit.set_input_files("input[type=file]", str(pdf_file))
-    assert "经费保障文件.pdf" in unit.inner_text("[data-dropzone-list]")
-    unit.get_by_role("button", name="上传").click()
+    # The missing slot has its own upload: a refused file keeps the slot and says why next to it.
+    slot = unit.locator('[data-slot="经费文件"]')
+    slot.locator("input[type=file]").set_input_files(str(exe_file))
+    slot.get_by_role("button", name="上传", exact=True).click()
+    slot = unit.locator('[data-slot="经费文件"]')
+    assert "内容不是允许的文件类型" in slot.locator(".upload-errors").inner_text()
+    assert not Evidence.objects.exists()
+    slot.locator("input[type=file]").set_input_files(str(pdf_file))
+    slot.get_by_role("button", name="上传", exact=True).click()
     unit.wait_for_selector("text=已上传 1 个文件，等待创卫办审核。")
     assert unit.locator('[data-slot="经费文件"]').get_attribute("data-state") == "pending"
 

@@ -17,7 +17,14 @@ from apps.checklists.forms import CategoryAssignForm, TaskForm
 from apps.checklists.models import Campaign, Item, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign
 from apps.checklists.querysets import sees_all_tasks
-from apps.checklists.selectors import Light, campaign_readiness, campaign_tree, count_lights, filter_rows
+from apps.checklists.selectors import (
+    RISK_RULE,
+    Light,
+    campaign_readiness,
+    campaign_tree,
+    count_lights,
+    filter_rows,
+)
 from apps.checklists.services import task_assign, tasks_assign_category
 from apps.regions.models import Unit
 from apps.regions.permissions import require
@@ -120,5 +127,6 @@ def readiness(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "readiness": campaign_readiness(campaign, request.user, today=today),
         "days_left": campaign.days_to_inspection(today),
+        "risk_rule": RISK_RULE,
     }
     return TemplateResponse(request, "checklists/readiness.html", context)

@@ -20,11 +20,12 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.checklists.forms import EvidenceUploadForm, FailForm, ProgressForm, TaskForm
 from apps.checklists.models import Evidence, FileKind, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
-from apps.checklists.progress import progress_of, slot_label
+from apps.checklists.progress import Slot, progress_of, slot_label
 from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
 from apps.regions.permissions import require
 
 PER_PAGE = 50
+DUE_DAYS = ("7", "30")
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -43,6 +44,14 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         tasks = tasks.filter(status=status)
     elif status == "open":
         tasks = tasks.open()
+    today = timezone.localdate()
+    # The home pages link here with these two narrowings; other values are ignored.
+    due = request.GET.get("due", "")
+    if due in DUE_DAYS:
+        tasks = tasks.due_within(today, int(due))
+    evidence = request.GET.get("evidence", "")
+    if evidence == "returned":
+        tasks = tasks.with_returned_evidence()
     page = Paginator(tasks.due_first(), PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     progress = progress_of(page.object_list)
@@ -52,7 +61,9 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "status": status,
         "statuses": TaskStatus.choices,
-        "today": timezone.localdate(),
+        "due": due if due in DUE_DAYS else "",
+        "evidence": evidence if evidence == "returned" else "",
+        "today": today,
         "unit_id": request.user.unit_id,
     }
     return TemplateResponse(request, "checklists/task_list.html", context)
@@ -82,19 +93,33 @@ def _slots(task: Task) -> list[dict[str, Any]]:
     return slots
 
 
-@login_required
-def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """One task: the item's text, each required slot with its files and reviews, and what the user may do."""
-    task = _visible_task(request, pk)
+def _detail(
+    request: AuthenticatedRequest,
+    task: Task,
+    *,
+    upload_form: EvidenceUploadForm | None = None,
+    refused: tuple[Slot, list[str], bool] | None = None,
+) -> TemplateResponse:
+    """The task page; after a refused upload, the reasons sit next to the slot (or the form) that was used."""
     can_upload = can_upload_evidence(request.user, task)
+    slots = _slots(task)
+    form_errors: list[str] = []
+    if refused is not None:
+        chosen, reasons, via_slot = refused
+        slot = next((s for s in slots if (s["requirement"].pk, s["year"]) == chosen), None)
+        if slot is not None and via_slot:
+            slot["errors"] = reasons
+        else:
+            form_errors = reasons
     context = {
         "task": task,
-        "slots": _slots(task),
+        "slots": slots,
         "progress": progress_of([task])[task.pk],
         "supporting": task.supporting_units.order_by("name"),
         "can_upload": can_upload,
         "can_manage": can_manage_campaign(request.user),
-        "upload_form": EvidenceUploadForm(task=task) if can_upload else None,
+        "upload_form": (upload_form or EvidenceUploadForm(task=task)) if can_upload else None,
+        "upload_errors": form_errors,
         "progress_form": ProgressForm(initial={"note": task.progress_note}),
         "fail_form": FailForm(),
         "today": timezone.localdate(),
@@ -104,12 +129,25 @@ def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def task_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One task: the item's text, each required slot with its files, reviews and own upload form."""
+    return _detail(request, _visible_task(request, pk))
+
+
+def _chosen_slot(data: Any) -> Slot:
+    """The (requirement id, year) the upload was meant for, read from the raw form so a refusal keeps it."""
+    requirement, year = data.get("requirement", ""), data.get("year", "")
+    return (int(requirement) if requirement.isdigit() else 0, int(year) if year.isdigit() else None)
+
+
+@login_required
 @require_POST
 def task_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Upload one or more files for a requirement slot; all are checked before any is kept."""
+    """Upload files for one slot; all are checked before any is kept, and a refusal says why at that slot."""
     task = _visible_task(request, pk)
     require(can_upload_evidence(request.user, task))
     form = EvidenceUploadForm(request.POST, request.FILES, task=task)
+    reasons: list[str] = []
     if form.is_valid():
         try:
             data = form.cleaned_data
@@ -121,15 +159,15 @@ def task_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            reasons = list(exc.messages)
         else:
             messages.success(request, f"已上传 {len(stored)} 个文件，等待创卫办审核。")
+            return redirect("tasks:detail", pk=task.pk)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-    return redirect("tasks:detail", pk=task.pk)
+        reasons = [str(error) for errors in form.errors.values() for error in errors]
+    refused = (_chosen_slot(request.POST), reasons, request.POST.get("via") == "slot")
+    # Re-rendered, not redirected: the chosen slot and the reasons stay on screen (files are picked again).
+    return _detail(request, task, upload_form=form, refused=refused)
 
 
 @login_required

@@ -18,20 +18,28 @@ from apps.regions.filters import RegionFilter
 from apps.regions.forms import RegionForm
 from apps.regions.models import Point, Region
 from apps.regions.permissions import can_change_region, require
+from apps.regions.selectors import structure_overview
 from apps.regions.services import grid_assign_worker, grid_unassign_worker, region_update
 
 
 @login_required
 def region_list(request: AuthenticatedRequest) -> HttpResponse:
-    """Regions the user can see, filterable by level, parent and text."""
+    """Regions the user can see, filterable by level, parent, text and staffing, under their numbers."""
     regions = Region.objects.visible_to(request.user).order_by("path")
     filterset = RegionFilter(request.GET or None, queryset=regions, request=request)
 
     def with_point_counts(rows: list[Region]) -> None:
         _attach_point_counts(request.user, rows)
 
+    # The structure in numbers heads the full page only; an htmx swap replaces just the rows.
+    is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
+    context = {} if is_fragment else {"structure": structure_overview(request.user)}
     return list_page(
-        request, template="regions/region_list.html", filterset=filterset, decorate=with_point_counts
+        request,
+        template="regions/region_list.html",
+        filterset=filterset,
+        context=context,
+        decorate=with_point_counts,
     )
 
 
