@@ -1,5 +1,5 @@
-"""The demo's tickets obey the rules real tickets obey: `make run`'s seeds on a test database, then every ticket
-walked: steps in order and on working time, each step by the right person, counts backed by their events.
+"""The demo's tickets obey the rules real tickets obey: `make run`'s seeds on a test database, then every
+ticket walked: steps in order and on working time, each step by the right person, counts backed by events.
 
 Working time is the calendar's: WORKING_HOURS (08:30–12:00, 13:30–17:30) on working days (调休 included).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from itertools import pairwise
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,14 @@ class Walk:
             self.examples.setdefault(rule, ticket.number)
 
     def report(self) -> str:
-        return "\n".join(f"{rule}: {n} 张（如 {self.examples[rule]}）" for rule, n in self.broken.most_common())
+        return "\n".join(
+            f"{rule}: {n} 张（如 {self.examples[rule]}）" for rule, n in self.broken.most_common()
+        )
 
 
-def walk_ticket(walk: Walk, ticket: Ticket, events: list[TicketEvent], now: datetime, grids: set[tuple]) -> None:
+def walk_ticket(
+    walk: Walk, ticket: Ticket, events: list[TicketEvent], now: datetime, grids: set[tuple]
+) -> None:
     """Every rule for one ticket and its timeline (events in the order they were written)."""
     walk.check(bool(events) and events[0].action == A.CREATE, "第一条记录不是上报", ticket)
     if not events:
@@ -85,7 +90,7 @@ def walk_ticket(walk: Walk, ticket: Ticket, events: list[TicketEvent], now: date
     walk.check(all(m <= now for m in moments), "记录时间晚于现在", ticket)
     walk.check(all(on_working_time(m) for m in moments), "记录时间不在工作时间", ticket)
     moves = [e for e in events if e.to_status]
-    walk.check(all(a.to_status == b.from_status for a, b in zip(moves, moves[1:], strict=False)),
+    walk.check(all(a.to_status == b.from_status for a, b in pairwise(moves)),
                "状态变化前后不衔接", ticket)  # fmt: skip
     walk.check(moves[-1].to_status == ticket.status, "最后一条状态记录与工单状态不符", ticket)
     for field, action in STAMPS:
@@ -100,7 +105,9 @@ def walk_ticket(walk: Walk, ticket: Ticket, events: list[TicketEvent], now: date
     walk.check(ticket.return_count == count[A.RETURN], "退单次数与退回记录数不符", ticket)
     if ticket.status == S.SHELVED:
         walk.check(bool(ticket.shelve_reason.strip()), "挂账没有理由", ticket)
-        walk.check(count[A.SHELVE_REQUEST] >= 1 and count[A.SHELVE_APPROVE] >= 1, "挂账没有申请和批准记录", ticket)
+        walk.check(
+            count[A.SHELVE_REQUEST] >= 1 and count[A.SHELVE_APPROVE] >= 1, "挂账没有申请和批准记录", ticket
+        )
     if ticket.supervision:
         raised = count[A.ESCALATE] + count[A.SUPERVISE] + count[A.RECURRENCE]
         walk.check(raised >= 1, "督办级别没有升级记录", ticket)
@@ -113,15 +120,22 @@ def walk_actor(walk: Walk, ticket: Ticket, event: TicketEvent, grids: set[tuple]
     """The person behind each step: the office files and decides, the unit's staff act, others re-check."""
     actor = event.actor
     if event.action in OFFICE_STEPS:
-        walk.check(actor is None or actor.manages_everything, f"{event.get_action_display()}不是创卫办", ticket)
+        walk.check(
+            actor is None or actor.manages_everything, f"{event.get_action_display()}不是创卫办", ticket
+        )
     elif event.action in UNIT_STEPS:
         ok = actor is not None and actor.has_role(Role.UNIT) and actor.unit_id == event.unit_id
-        walk.check(ok and not actor.manages_everything, f"{event.get_action_display()}不是承办单位人员", ticket)
+        walk.check(
+            ok and not actor.manages_everything, f"{event.get_action_display()}不是承办单位人员", ticket
+        )
     elif event.action in RECHECK_STEPS:
         ok = actor is not None and (
             actor.manages_everything
             or actor.has_role(Role.INSPECTOR)
-            or (actor.has_role(Role.GRID_WORKER) and (actor.pk, ticket.point and ticket.point.grid_id) in grids)
+            or (
+                actor.has_role(Role.GRID_WORKER)
+                and (actor.pk, ticket.point and ticket.point.grid_id) in grids
+            )
         )
         walk.check(ok and actor.unit_id != event.unit_id, "核查人不是创卫办、督查员或本网格网格员", ticket)
 
@@ -149,7 +163,9 @@ def test_every_demo_ticket_tells_a_coherent_story(settings: Any, tmp_path: Path)
     both = [t for t in rectified if {PhotoKind.BEFORE, PhotoKind.AFTER} <= {p.kind for p in t.photos.all()}]
     assert len(both) >= 0.8 * len(rectified) > 0
     photos = [p for t in tickets for p in t.photos.all()]
-    assert all(on_working_time(p.uploaded_at) and p.uploaded_at <= now for p in photos), "照片上传时间不在工作时间"
+    assert all(on_working_time(p.uploaded_at) and p.uploaded_at <= now for p in photos), (
+        "照片上传时间不在工作时间"
+    )
     # Every state and the side roads of the flow are in the story.
     assert {t.status for t in tickets} == set(S.values)
     actions = {e.action for timeline in events.values() for e in timeline}
