@@ -1,5 +1,6 @@
-"""The demo campaign gives 材料审核 and the binder something to show: evidence in every review state, uploaded
-by the lead unit's staff and reviewed by the office on working time, and task deadlines spread around today."""
+"""The demo campaign gives 材料审核 and the binder something to show: evidence in every review state,
+uploaded by the lead unit's staff and reviewed by the office on working time; task deadlines spread around
+today."""
 
 from __future__ import annotations
 
@@ -36,14 +37,19 @@ def test_demo_evidence_is_in_every_state_and_reviewed_by_the_office(seeded: None
     now = timezone.now()
     for item in evidence:
         uploader = item.uploaded_by
-        assert uploader.has_role(Role.UNIT) and uploader.unit_id == item.task.lead_unit_id, item
-        assert on_working_time(item.uploaded_at) and item.uploaded_at <= now, item.uploaded_at
+        assert uploader.has_role(Role.UNIT), item
+        assert uploader.unit_id == item.task.lead_unit_id, item
+        assert on_working_time(item.uploaded_at), item.uploaded_at
+        assert item.uploaded_at <= now
         assert item.file.storage.exists(item.file.name)
         if item.status == EvidenceStatus.PENDING:
-            assert item.reviewed_by is None and item.reviewed_at is None
+            assert item.reviewed_by is None
+            assert item.reviewed_at is None
             continue
-        assert item.reviewed_by is not None and item.reviewed_by.manages_everything
-        assert item.reviewed_at is not None and item.uploaded_at < item.reviewed_at <= now
+        assert item.reviewed_by is not None
+        assert item.reviewed_by.manages_everything
+        assert item.reviewed_at is not None
+        assert item.uploaded_at < item.reviewed_at <= now
         assert on_working_time(item.reviewed_at), item.reviewed_at
         if item.status == EvidenceStatus.RETURNED:
             assert item.review_comment.strip()
@@ -56,7 +62,8 @@ def test_demo_task_deadlines_are_spread_around_today(seeded: None) -> None:
     overdue = [t for t in tasks if t.is_overdue(today)]
     due_soon = [t for t in tasks if today <= t.deadline <= today + timedelta(days=7)]
     later = [t for t in tasks if t.deadline > today + timedelta(days=7)]
-    assert met and overdue and due_soon and later, (len(met), len(overdue), len(due_soon), len(later))
+    spread = {"met": len(met), "overdue": len(overdue), "due_soon": len(due_soon), "later": len(later)}
+    assert all(spread.values()), spread
     # Each task's status is the one its evidence gives it (nothing typed in by hand).
     progress = progress_of(tasks)
     assert all(t.status in (progress[t.pk].status(), TaskStatus.FAILED) for t in tasks)

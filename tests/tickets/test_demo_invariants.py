@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from itertools import pairwise
 from io import StringIO
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
