@@ -109,7 +109,9 @@ class Cast:
         for unit in units:
             by_type.setdefault(unit.type, []).append(unit)
         categories = list(ProblemCategory.objects.active().leaves().select_related("parent").order_by("pk"))
-        points = list(Point.objects.filter(is_active=True).select_related("grid").order_by("pk"))
+        points = list(
+            Point.objects.filter(is_active=True).select_related("grid", "responsible_unit").order_by("pk")
+        )
         if office is None or inspector is None or not units or not categories or not points:
             raise ValueError("需要先有演示城市和问题类别：请先运行 seed_demo 和 load_problem_categories。")
         return cls(office, inspector, workers, staff, by_type, units, categories, points)
