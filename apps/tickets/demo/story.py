@@ -174,9 +174,21 @@ def _plan(rng: random.Random, cast: Cast, clock: DemoClock) -> Plan:
     if status in (S.IN_PROGRESS, S.SUBMITTED, S.CLOSED) and rng.random() < 0.08:
         plan.extension = "approve" if rng.random() < 0.75 else "refuse"
     plan.late = rng.random() < 0.2
+    # Start early enough for the whole road to fit before the clock's end, so steps are not squeezed together.
     days = OPEN_DAYS if status in OPEN else FINISHED_DAYS
-    plan.created = clock.within(rng, days)
+    plan.created = clock.back(_span(plan, clock) + rng.randint(0, days * clock.day_minutes()))
     return plan
+
+
+def _span(plan: Plan, clock: DemoClock) -> int:
+    """Roughly how many working minutes the plan's road takes (the time limit counts for rectified ones)."""
+    value, unit = plan.category.time_limit or (5, "work_day")
+    allowed = value * 60 if unit == "work_hour" else value * clock.day_minutes()
+    fixed = {S.REPORTED: 0, S.FILED: 120, S.VOID: 400, S.DISPATCHED: 200, S.SHELVED: 1500}
+    if plan.status in fixed:
+        return fixed[plan.status] + (300 if plan.returned else 0)
+    span = int(allowed * (1.4 if plan.late else 0.9)) + 900 + (300 if plan.returned else 0)
+    return span + plan.rework * 1500 + (240 if plan.extension else 0)
 
 
 class _Story:
@@ -295,11 +307,13 @@ class _Story:
 
     def _submit(self, ticket: Ticket, staff: User, *, hurry: bool = False) -> Ticket:
         """提交整改 with an after-photo, within the time limit or (for some) after it."""
-        allowed = ticket.allowed_minutes or self.clock.day_minutes()
-        share = self.rng.uniform(1.05, 1.4) if self.plan.late else self.rng.uniform(0.15, 0.9)
-        spent = int(allowed * (0.3 if hurry else share))
-        start = ticket.dispatched_at or self.at
-        self.at = max(self.clock.after(start, spent), self.clock.after(self.at, 5))
+        if hurry:  # after a 返工 the unit fixes what was missed within a working day or two
+            self.step(120, 2 * self.clock.day_minutes())
+        else:
+            allowed = ticket.allowed_minutes or self.clock.day_minutes()
+            share = self.rng.uniform(1.05, 1.4) if self.plan.late else self.rng.uniform(0.15, 0.9)
+            start = ticket.dispatched_at or self.at
+            self.at = max(self.clock.after(start, int(allowed * share)), self.clock.after(self.at, 5))
         return ticket_submit(
             ticket=ticket,
             actor=staff,
