@@ -88,7 +88,7 @@ def _clamped(campaign: Campaign, deadline: date) -> date:
 
 def _slots(task: Task, *, all_years: bool, today: date) -> list[tuple[Requirement, int | None]]:
     """The task's requirement × year slots; per-year ones up to this year unless the task is complete."""
-    years = [y for y in task.campaign.years if all_years or y <= today.year]
+    years: list[int | None] = [y for y in task.campaign.years if all_years or y <= today.year]
     return [
         (requirement, year)
         for requirement in task.item.requirements.order_by("order")

@@ -20,7 +20,7 @@ from apps.patrols.models import CheckItem, CheckResult, Outcome, Patrol, PatrolC
 from apps.patrols.services import PhotoUpload, finding_submit
 from apps.patrols.templates_for import items_for_point
 from apps.regions.models import GridAssignment, Point
-from apps.tickets.demo import restamp_tickets
+from apps.tickets.demo import settle_demo_tickets
 
 DAYS = 14
 SEED = 20261130
@@ -83,7 +83,7 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
     tickets: list[int] = []
     counts.update(_findings(rng, workers, points, items, findings, clock, tickets))
     counts["waiting_recheck"] = _fixed_and_waiting_for_recheck(rng, items, clock, tickets)
-    restamp_tickets(tickets)
+    settle_demo_tickets(tickets, clock)
     return counts
 
 

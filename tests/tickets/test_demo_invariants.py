@@ -18,9 +18,19 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.calendars.demo_clock import DemoClock
 from apps.calendars.worktime import work_calendar
 from apps.regions.models import GridAssignment
-from apps.tickets.models import EventAction, PhotoKind, Ticket, TicketEvent, TicketStatus
+from apps.tickets.deadlines import deadline_for
+from apps.tickets.models import (
+    CLOCK_RUNNING,
+    EventAction,
+    PhotoKind,
+    Supervision,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +87,7 @@ class Walk:
 
 
 def walk_ticket(
-    walk: Walk, ticket: Ticket, events: list[TicketEvent], now: datetime, grids: set[tuple]
+    walk: Walk, ticket: Ticket, events: list[TicketEvent], now: datetime, grids: set[tuple], watched: datetime
 ) -> None:
     """Every rule for one ticket and its timeline (events in the order they were written)."""
     walk.check(bool(events) and events[0].action == A.CREATE, "第一条记录不是上报", ticket)
@@ -100,7 +110,21 @@ def walk_ticket(
             walk.check(bool(last) and last[-1] == stamp, f"{field} 没有对应的记录", ticket)
     for event in events:
         walk_actor(walk, ticket, event, grids)
+    stamps = [
+        ticket.created_at,
+        ticket.dispatched_at,
+        ticket.accepted_at,
+        ticket.submitted_at,
+        ticket.closed_at,
+    ]
+    given = [stamp for stamp in stamps if stamp is not None]
+    walk.check(given == sorted(given), "上报、派遣、签收、提交、销号时间先后颠倒", ticket)
     count = Counter(e.action for e in events)
+    if ticket.dispatched_at and not count[A.EXTENSION_APPROVE] + count[A.RESUME]:
+        expected = deadline_for(ticket.category, ticket.dispatched_at)[0]
+        walk.check(ticket.deadline == expected, "整改时限不是按工作日历从派遣时间算出的", ticket)
+    if ticket.status in CLOCK_RUNNING and ticket.deadline and ticket.deadline < watched:
+        walk.check(ticket.supervision >= Supervision.YELLOW, "已超期却没有升级督办", ticket)
     walk.check(ticket.rework_count == count[A.REWORK], "返工次数与返工记录数不符", ticket)
     walk.check(ticket.return_count == count[A.RETURN], "退单次数与退回记录数不符", ticket)
     if ticket.status == S.SHELVED:
@@ -145,7 +169,9 @@ def test_every_demo_ticket_tells_a_coherent_story(settings: Any, tmp_path: Path)
     now = timezone.now()
     grids = set(GridAssignment.objects.values_list("worker_id", "grid_id"))
     tickets = list(
-        Ticket.objects.select_related("point", "assignee").prefetch_related("photos").order_by("pk")
+        Ticket.objects.select_related("point", "assignee", "category__parent")
+        .prefetch_related("photos")
+        .order_by("pk")
     )
     users = User.objects.in_bulk()
     events: dict[int, list[TicketEvent]] = {}
@@ -155,7 +181,8 @@ def test_every_demo_ticket_tells_a_coherent_story(settings: Any, tmp_path: Path)
     assert len(tickets) >= 100
     walk = Walk()
     for ticket in tickets:
-        walk_ticket(walk, ticket, events.get(ticket.pk, []), now, grids)
+        # The overdue watch ran at the seed's last working moment; anything overdue by then was raised.
+        walk_ticket(walk, ticket, events.get(ticket.pk, []), now, grids, DemoClock(started).end)
     assert not walk.broken, "演示工单违反规则：\n" + walk.report()
 
     # Before/after photos on most rectified tickets.

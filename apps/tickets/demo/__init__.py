@@ -2,6 +2,6 @@
 (bench.py)."""
 
 from apps.tickets.demo.bench import build_bench_tickets
-from apps.tickets.demo.story import build_demo_tickets, restamp_tickets
+from apps.tickets.demo.story import build_demo_tickets, restamp_tickets, settle_demo_tickets
 
-__all__ = ["build_bench_tickets", "build_demo_tickets", "restamp_tickets"]
+__all__ = ["build_bench_tickets", "build_demo_tickets", "restamp_tickets", "settle_demo_tickets"]

@@ -153,10 +153,15 @@ def build_demo_tickets(*, count: int, now: datetime | None = None, seed: int = S
             ticket = _Story(rng, cast, clock, plan).tell()
             states[ticket.status] += 1
             ids.append(ticket.pk)
-        # The 15-minute watch, once, at the story's last working moment: warnings, 黄牌 and 红牌 with events.
-        tickets_escalate(now=clock.end)
-        restamp_tickets(ids)
+        settle_demo_tickets(ids, clock)
     return states
+
+
+def settle_demo_tickets(ids: list[int], clock: DemoClock) -> None:
+    """Once a demo's tickets are told: the 15-minute watch runs at the clock's end (warnings, 黄牌, 红牌, each
+    with its event), then the rows get the story's timestamps."""
+    tickets_escalate(now=clock.end)
+    restamp_tickets(ids)
 
 
 def _plan(rng: random.Random, cast: Cast, clock: DemoClock) -> Plan:
@@ -184,7 +189,7 @@ def _span(plan: Plan, clock: DemoClock) -> int:
     """Roughly how many working minutes the plan's road takes (the time limit counts for rectified ones)."""
     value, unit = plan.category.time_limit or (5, "work_day")
     allowed = value * 60 if unit == "work_hour" else value * clock.day_minutes()
-    fixed = {S.REPORTED: 0, S.FILED: 120, S.VOID: 400, S.DISPATCHED: 200, S.SHELVED: 1500}
+    fixed: dict[str, int] = {S.REPORTED: 0, S.FILED: 120, S.VOID: 400, S.DISPATCHED: 200, S.SHELVED: 1500}
     if plan.status in fixed:
         return fixed[plan.status] + (300 if plan.returned else 0)
     span = int(allowed * (1.4 if plan.late else 0.9)) + 900 + (300 if plan.returned else 0)
