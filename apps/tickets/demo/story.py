@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -137,7 +137,6 @@ class Plan:
     returned: bool = False
     extension: str = ""  # "", "approve" or "refuse"
     late: bool = False
-    extras: dict[str, int] = field(default_factory=dict)
 
 
 def build_demo_tickets(*, count: int, now: datetime | None = None, seed: int = SEED) -> Counter[str]:
@@ -227,7 +226,11 @@ class _Story:
         ticket = ticket_dispatch(ticket=ticket, actor=cast.office, unit=unit, now=self.step(5, 60))
         if plan.status == S.DISPATCHED:
             return ticket
-        staff = cast.staff[unit.pk]
+        return self._rectify(ticket, cast.staff[unit.pk])
+
+    def _rectify(self, ticket: Ticket, staff: User) -> Ticket:
+        """The unit's part: 签收, perhaps 延期 or 挂账, 提交整改, then 核查 (with any 返工)."""
+        plan = self.plan
         ticket = ticket_accept(ticket=ticket, actor=staff, now=self.step(10, 240))
         if plan.extension:
             ticket = self._extension(ticket, staff)
