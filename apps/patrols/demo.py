@@ -14,11 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
-from apps.calendars.worktime import is_workday
+from apps.calendars.demo_clock import DemoClock
+from apps.calendars.worktime import add_work_time, is_workday
 from apps.patrols.models import CheckItem, CheckResult, Outcome, Patrol, PatrolCheck, PatrolVisit
 from apps.patrols.services import PhotoUpload, finding_submit
 from apps.patrols.templates_for import items_for_point
 from apps.regions.models import GridAssignment, Point
+from apps.tickets.demo import settle_demo_tickets
 
 DAYS = 14
 SEED = 20261130
@@ -27,6 +29,8 @@ SEED = 20261130
 @transaction.atomic
 def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | None = None) -> Counter[str]:
     """Patrols, visits and results over the last `days` days; returns counts by kind of row written."""
+    # Findings and their tickets happen on working time, like the tickets of apps/tickets/demo.
+    clock = DemoClock(now)
     now = now or timezone.now()
     rng = random.Random(SEED)  # noqa: S311 - repeatable demo data, not secrets
     workers: dict[int, int] = {}
@@ -45,7 +49,7 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
             continue
         morning = timezone.make_aware(datetime.combine(day, time(8, 30)))
         for grid_id, worker_id in workers.items():
-            start = morning + timedelta(minutes=rng.randint(0, 300))
+            start = add_work_time(morning, rng.randint(1, 300))  # working time, so never in the lunch break
             if grid_id in skipped or rng.random() < 0.2 or start > now:
                 continue
             patrol = Patrol(
@@ -76,8 +80,10 @@ def build_demo_patrols(*, days: int = DAYS, findings: int = 24, now: datetime | 
         batch_size=2000,
     )
     counts: Counter[str] = Counter(patrols=len(walks), visits=len(visits), checks=len(checks))
-    counts.update(_findings(rng, workers, points, items, findings, now))
-    counts["waiting_recheck"] = _fixed_and_waiting_for_recheck(rng, items, now)
+    tickets: list[int] = []
+    counts.update(_findings(rng, workers, points, items, findings, clock, tickets))
+    counts["waiting_recheck"] = _fixed_and_waiting_for_recheck(rng, items, clock, tickets)
+    settle_demo_tickets(tickets, clock)
     return counts
 
 
@@ -104,7 +110,8 @@ def _findings(
     points: dict[int, list[Point]],
     items: dict[str, list[CheckItem]],
     count: int,
-    now: datetime,
+    clock: DemoClock,
+    tickets: list[int],
 ) -> Counter[str]:
     """Findings filed through the service (photos re-encoded, reported ones opening tickets)."""
     from apps.accounts.models import User
@@ -129,15 +136,17 @@ def _findings(
             outcome=Outcome.FIXED if fixed else Outcome.REPORTED,
             photos=[_photo(rng, "problem")],
             after_photos=[_photo(rng, "fixed")] if fixed else [],
-            now=now - timedelta(hours=rng.randint(1, 24 * 6)),
+            now=clock.within(rng, 5),
         )
         counts["findings"] += 1
         counts["tickets"] += finding.ticket_id is not None
+        if finding.ticket_id is not None:
+            tickets.append(finding.ticket_id)
     return counts
 
 
 def _fixed_and_waiting_for_recheck(
-    rng: random.Random, items: dict[str, list[CheckItem]], now: datetime
+    rng: random.Random, items: dict[str, list[CheckItem]], clock: DemoClock, tickets: list[int]
 ) -> int:
     """A report by the demo login `grid` that its unit has fixed, so 核查 on the phone has something to do."""
     from apps.accounts.models import Role, User
@@ -149,6 +158,7 @@ def _fixed_and_waiting_for_recheck(
     choices = items.get(point.type) if point else None
     if worker is None or point is None or not choices:
         return 0
+    reported = clock.back(240)
     finding, _ = finding_submit(
         worker=worker,
         uuid=uuid.uuid4(),
@@ -157,9 +167,11 @@ def _fixed_and_waiting_for_recheck(
         check_item=choices[0],
         outcome=Outcome.REPORTED,
         photos=[_photo(rng, "problem")],
-        now=now - timedelta(hours=3),
+        now=reported,
     )
     ticket = finding.ticket
+    if ticket is not None:
+        tickets.append(ticket.pk)
     staff = (
         User.objects.filter(unit=ticket.responsible_unit, role_grants__role=Role.UNIT).first()
         if ticket
@@ -167,13 +179,14 @@ def _fixed_and_waiting_for_recheck(
     )
     if ticket is None or staff is None:
         return 0
-    ticket = ticket_accept(ticket=ticket, actor=staff, now=now - timedelta(hours=2))
+    accepted = clock.after(reported, 45)
+    ticket = ticket_accept(ticket=ticket, actor=staff, now=accepted)
     ticket_submit(
         ticket=ticket,
         actor=staff,
         comment="已整改",
         photos=[_photo(rng, "fixed").file],
-        now=now - timedelta(hours=1),
+        now=clock.after(accepted, 90),
     )
     return 1
 

@@ -203,6 +203,13 @@ def community_staff_usernames() -> list[str]:
     return [f"cm{index:03d}" for index in range(1, count + 1)]
 
 
+def unit_staff_usernames() -> list[str]:
+    """Login names of one 联络员 per unit bar 市城管局 (staffed by the `unit` demo login), in unit order."""
+    streets = sum(len(streets) for *_, streets in DISTRICTS)
+    count = len(MUNICIPAL_UNITS) + streets + len(COMMUNITY_UNITS) + len(ENTERPRISE_UNITS) - 1
+    return [f"dw{index:03d}" for index in range(1, count + 1)]
+
+
 def planned_usernames() -> list[str]:
     """Every login name the seed creates."""
     return [
@@ -210,6 +217,7 @@ def planned_usernames() -> list[str]:
         *(username for username, _ in EXTRA_LEADERS),
         *worker_usernames(),
         *community_staff_usernames(),
+        *unit_staff_usernames(),
     ]
 
 

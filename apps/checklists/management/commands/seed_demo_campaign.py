@@ -1,4 +1,5 @@
-"""Give the demo city its 创建 campaign on the 2021 standard, with two categories already split into tasks."""
+"""Give the demo city its 创建 campaign on the 2021 standard, with two categories already split into tasks
+whose deadlines are spread around today and whose evidence is in every review state."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from apps.accounts.models import User
+from apps.checklists.demo import build_demo_evidence
 from apps.checklists.models import Campaign, CampaignKind, Standard
 from apps.checklists.services import tasks_assign_category
 from apps.checklists.standards.plan import standards_load_shipped
@@ -17,9 +19,9 @@ from apps.checklists.standards.plan import standards_load_shipped
 CAMPAIGN_NAME = "清河市2025—2027年创建国家卫生城市"
 STARTS_ON = date(2025, 1, 1)
 INSPECTION_ON = date(2027, 5, 20)
-# Category code → deadline: 组织管理 is already due (so readiness shows overdue items), 市容环境卫生 is
-# due next spring; the other five categories are left for the office to assign in the demo.
-PRE_ASSIGNED = {"C1": date(2026, 10, 31), "C3": date(2027, 3, 31)}
+# 组织管理 and 市容环境卫生 are split into tasks (their deadlines are then spread around today by
+# build_demo_evidence); the other five categories are left for the office to assign in the demo.
+PRE_ASSIGNED = ("C1", "C3")
 
 
 class Command(BaseCommand):
@@ -56,11 +58,13 @@ class Command(BaseCommand):
         campaign.full_clean()
         campaign.save()
         self.stdout.write(self.style.SUCCESS(f"创建周期「{campaign}」已生成，迎检日期 {INSPECTION_ON}。"))
-        for code, deadline in PRE_ASSIGNED.items():
+        for code in PRE_ASSIGNED:
             category = campaign.standard.categories.get(code=code)
             result = tasks_assign_category(
-                campaign=campaign, category=category, deadline=deadline, actor=office
+                campaign=campaign, category=category, deadline=INSPECTION_ON, actor=office
             )
             self.stdout.write(
                 f"  {category}：分解 {len(result.created)} 条，另 {len(result.skipped)} 条待单独分配"
             )
+        stored = build_demo_evidence(campaign=campaign, office=office)
+        self.stdout.write(f"  佐证材料 {stored} 份（已通过、待审核、已退回各有），任务时限分布在今天前后")

@@ -69,6 +69,7 @@ class DemoCityBuilder:
         self._build_units()
         self._build_points()
         self._build_logins()
+        self._build_unit_staff()
         self._build_grid_workers()
         self._build_pairings()
         return self.city
@@ -262,6 +263,7 @@ class DemoCityBuilder:
         *,
         scopes: list[Region] | None = None,
         names: list[str] | None = None,
+        units: list[Unit] | None = None,
     ) -> list[User]:
         """Create many users with one role, all sharing one password hash."""
         rows = [
@@ -271,6 +273,7 @@ class DemoCityBuilder:
                 mobile=self.mobile(),
                 password=self.password_hash,
                 scope_region=scopes[i] if scopes else None,
+                unit=units[i] if units else None,
             )
             for i, username in enumerate(usernames)
         ]
@@ -280,6 +283,18 @@ class DemoCityBuilder:
         UserRole.objects.bulk_create([UserRole(user=user, role=role) for user in users])
         self.extra_users += len(users)
         return users
+
+    def _build_unit_staff(self) -> None:
+        """One 联络员 login per unit, so the demo's tickets and tasks are signed by their own unit's staff."""
+        urban = self.units[demo.URBAN_MGMT_UNIT]
+        units = [unit for unit in self.units.values() if unit != urban]
+        units.sort(key=lambda unit: unit.pk)
+        self.bulk_users(
+            Role.UNIT,
+            demo.unit_staff_usernames(),
+            names=[unit.liaison_name for unit in units],
+            units=units,
+        )
 
     def _build_grid_workers(self) -> None:
         """~150 网格员 for all but ~10 grids; where grids outnumber workers, neighbours share one."""

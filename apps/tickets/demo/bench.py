@@ -1,8 +1,9 @@
-"""Generated ticket history for the demo city and the benchmark: many tickets in every state, written in bulk.
+"""Benchmark tickets: many tickets in every state, written in bulk (`seed_demo_tickets --no-events`).
 
 The services are the only way real tickets change; this module writes rows directly because a benchmark needs
-200,000 of them in about a minute. The rows follow the same rules (numbers per day, deadlines on the working
-calendar, events that match the state), so every page and the API treat them like real ones.
+200,000 of them in about a minute. The rows keep numbers per day and deadlines on the working calendar, but
+not the demo's story (times on working hours, each step by its own actor, photos): the demo city's tickets are
+told through the services by apps/tickets/demo/story.py.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def _pools() -> Pools:
     return Pools(categories, points, by_type, units, office)
 
 
-def build_demo_tickets(
+def build_bench_tickets(
     *, count: int, now: datetime | None = None, seed: int = 20261123, events: bool = True
 ) -> Counter[str]:
     """Write `count` tickets (and their events unless `events` is False); returns how many per state."""
