@@ -24,6 +24,8 @@ class DeadlineUnit(models.TextChoices):
     WORK_HOUR = "work_hour", "工作时"
     WORK_DAY = "work_day", "工作日"
     DAY = "day", "自然日"
+    # Round the clock, nights and holidays included: hazards such as an open manhole in the roadway.
+    HOUR = "hour", "小时"
 
 
 class CalendarDayQuerySet(models.QuerySet["CalendarDay"]):

@@ -198,7 +198,7 @@ def work_minutes_between(start: datetime, end: datetime) -> int:
 
 
 def deadline_after(start: datetime, value: int, unit: str) -> datetime:
-    """The deadline `value` units after `start`; unit is a DeadlineUnit: work_hour, work_day or day."""
+    """The deadline `value` units after `start`; unit is a DeadlineUnit: work_hour, work_day, day or hour."""
     if value < 0:
         raise ValueError("A deadline cannot lie before its start.")
     calendar = work_calendar()
@@ -208,4 +208,6 @@ def deadline_after(start: datetime, value: int, unit: str) -> datetime:
         return calendar.add(start, value * calendar.day_length)
     if unit == DeadlineUnit.DAY:
         return timezone.localtime(start) + value * ONE_DAY
+    if unit == DeadlineUnit.HOUR:
+        return timezone.localtime(start) + value * timedelta(hours=1)
     raise ValueError(f"Unknown deadline unit {unit!r}; use one of {', '.join(DeadlineUnit.values)}.")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,9 +16,10 @@ from django.core.management import CommandError, call_command
 from apps.calendars.models import DeadlineUnit
 from apps.regions.models import UnitType
 from apps.tickets.categories import SHIPPED, Action, problem_categories_load_shipped, read_categories
+from apps.tickets.deadlines import deadline_for
 from apps.tickets.models import ProblemCategory
 
-COUNTS = {"市容环境": 24, "食品": 5, "公共场所": 4, "病媒": 5, "健康教育": 4}
+COUNTS = {"市容环境": 27, "食品": 5, "公共场所": 4, "病媒": 5, "健康教育": 4}
 
 
 def load(*args: str) -> str:
@@ -72,10 +75,10 @@ def test_subcategories_override_the_unit_type_only_where_another_department_is_r
 
 
 def test_loading_twice_changes_nothing(db: Any) -> None:
-    assert "新增 47 个" in load()
+    assert "新增 50 个" in load()
     before = list(ProblemCategory.objects.values())
     output = load()
-    assert "新增 0 个、修改 0 个、不变 47 个、与随附文件不同而未改 0 个" in output
+    assert "新增 0 个、修改 0 个、不变 50 个、与随附文件不同而未改 0 个" in output
     assert list(ProblemCategory.objects.values()) == before
 
 
@@ -145,3 +148,25 @@ def test_the_command_reports_a_bad_file_as_a_command_error(db: Any, monkeypatch:
     )
     with pytest.raises(CommandError, match="坏了"):
         load()
+
+
+def test_the_sourced_time_limits_are_on_their_categories(db: Any) -> None:
+    problem_categories_load_shipped()
+    limits = {
+        c.code: (c.deadline_value, c.deadline_unit)
+        for c in ProblemCategory.objects.filter(code__in=["SR-15", "SR-25", "SR-26", "SR-27"])
+    }
+    assert limits == {
+        "SR-15": (6, "hour"),  # 井盖: 6 hours round the clock
+        "SR-25": (4, "work_hour"),
+        "SR-26": (2, "work_day"),
+        "SR-27": (2, "work_hour"),
+    }
+
+
+def test_a_manhole_reported_on_saturday_night_is_due_six_hours_later(db: Any) -> None:
+    problem_categories_load_shipped()
+    manhole = ProblemCategory.objects.get(code="SR-15")
+    saturday_night = datetime(2026, 11, 28, 22, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    deadline, _ = deadline_for(manhole, saturday_night)
+    assert deadline == saturday_night + timedelta(hours=6)
