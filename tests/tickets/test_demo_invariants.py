@@ -132,6 +132,18 @@ def walk_ticket(
         walk.check(
             count[A.SHELVE_REQUEST] >= 1 and count[A.SHELVE_APPROVE] >= 1, "挂账没有申请和批准记录", ticket
         )
+    if ticket.shelve_requested:
+        walk.check(
+            bool(ticket.shelve_reason.strip()) and count[A.SHELVE_REQUEST] >= 1,
+            "待审批的挂账没有理由或申请记录",
+            ticket,
+        )
+    if ticket.extension_until:
+        walk.check(
+            bool(ticket.extension_reason.strip()) and count[A.EXTENSION_REQUEST] >= 1,
+            "待审批的延期没有理由或申请记录",
+            ticket,
+        )
     if ticket.supervision:
         raised = count[A.ESCALATE] + count[A.SUPERVISE] + count[A.RECURRENCE]
         walk.check(raised >= 1, "督办级别没有升级记录", ticket)
@@ -196,5 +208,15 @@ def test_every_demo_ticket_tells_a_coherent_story(settings: Any, tmp_path: Path)
     # Every state and the side roads of the flow are in the story.
     assert {t.status for t in tickets} == set(S.values)
     actions = {e.action for timeline in events.values() for e in timeline}
-    assert {A.REWORK, A.RETURN, A.SHELVE_APPROVE, A.EXTENSION_APPROVE, A.ESCALATE} <= actions
+    assert {
+        A.REWORK,
+        A.RETURN,
+        A.SHELVE_APPROVE,
+        A.EXTENSION_APPROVE,
+        A.EXTENSION_REFUSE,
+        A.ESCALATE,
+    } <= actions
+    # The office's approval queue has work in it.
+    assert any(t.shelve_requested for t in tickets)
+    assert any(t.extension_until for t in tickets)
     assert started <= now

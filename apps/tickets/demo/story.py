@@ -135,7 +135,8 @@ class Plan:
     source: str
     rework: int = 0
     returned: bool = False
-    extension: str = ""  # "", "approve" or "refuse"
+    extension: str = ""  # "", "approve", "refuse" or "pending" (the office has yet to decide)
+    shelve_pending: bool = False  # asked for 挂账, the office has yet to decide
     late: bool = False
 
 
@@ -177,6 +178,11 @@ def _plan(rng: random.Random, cast: Cast, clock: DemoClock) -> Plan:
         plan.rework = 1 if rng.random() < 0.1 else 0
     if status in (S.IN_PROGRESS, S.SUBMITTED, S.CLOSED) and rng.random() < 0.08:
         plan.extension = "approve" if rng.random() < 0.75 else "refuse"
+    # Some running tickets wait on the office's decision, so its approval queue has work in it.
+    if status == S.IN_PROGRESS and not plan.rework and not plan.extension:
+        roll = rng.random()
+        plan.extension = "pending" if roll < 0.12 else ""
+        plan.shelve_pending = 0.12 <= roll < 0.2
     plan.late = rng.random() < 0.2
     # Start early enough for the whole road to fit before the clock's end, so steps are not squeezed together.
     days = OPEN_DAYS if status in OPEN else FINISHED_DAYS
@@ -237,6 +243,11 @@ class _Story:
         if plan.status == S.SHELVED:
             return self._shelve(ticket, staff)
         if plan.status == S.IN_PROGRESS and not plan.rework:
+            if plan.shelve_pending:
+                reason = self.rng.choice(SHELVE_REASONS)
+                ticket = ticket_request_shelve(
+                    ticket=ticket, actor=staff, reason=reason, now=self.step(60, 900)
+                )
             return ticket
         ticket = self._submit(ticket, staff)
         if plan.status == S.IN_PROGRESS:
@@ -284,7 +295,7 @@ class _Story:
         )
 
     def _extension(self, ticket: Ticket, staff: User) -> Ticket:
-        """延期: the unit asks for two more working days; the office approves or refuses."""
+        """延期: the unit asks for two more working days; the office approves, refuses or is yet to decide."""
         assert ticket.deadline is not None  # noqa: S101 - dispatched tickets always have one
         until = self.clock.after(ticket.deadline, 2 * self.clock.day_minutes())
         if until <= ticket.deadline:
@@ -292,6 +303,8 @@ class _Story:
         ticket = ticket_request_extension(
             ticket=ticket, actor=staff, until=until, reason=EXTENSION_REASON, now=self.step(10, 120)
         )
+        if self.plan.extension == "pending":
+            return ticket
         approve = self.plan.extension == "approve"
         return ticket_decide_extension(
             ticket=ticket,
