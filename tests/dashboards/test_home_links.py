@@ -36,8 +36,6 @@ def count_on(client: Client, href: str) -> int:
     assert response.status_code == 200, href
     context = response.context
     fragment = href.partition("#")[2]
-    if fragment == "idle":
-        return len(context["idle"])
     if fragment == "at-risk":
         return len(context["readiness"].at_risk)
     if "readiness" in context:
