@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.selectors import unit_staff
 from apps.checklists.models import (
     Campaign,
     Category,
@@ -29,6 +31,7 @@ from apps.checklists.models import (
 from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
 from apps.checklists.progress import progress_of
 from apps.checklists.uploads import CheckedFile, check_upload
+from apps.notifications.services import notify
 from apps.regions.models import Unit
 
 OFFICE_ONLY = "只有创卫办可以执行此操作。"
@@ -250,7 +253,9 @@ def evidence_review_many(
     if not evidence:
         raise ValidationError("请至少选择一份材料。")
     ids = [e.pk for e in evidence]
-    locked = list(Evidence.objects.select_for_update().filter(pk__in=ids).select_related("task__campaign"))
+    locked = list(
+        Evidence.objects.select_for_update().filter(pk__in=ids).select_related("task__campaign", "task__item")
+    )
     done = [e for e in locked if e.status != EvidenceStatus.PENDING]
     if done:
         names = "、".join(e.original_name for e in done[:3])
@@ -264,4 +269,25 @@ def evidence_review_many(
         item.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at"])
     for task in {e.task_id: e.task for e in locked}.values():
         task_refresh_status(task)
+    if not approve:
+        _tell_returned(locked, comment, now)
     return locked
+
+
+def _tell_returned(returned: Sequence[Evidence], comment: str, now: datetime) -> None:
+    """The lead unit's staff learn, per task, which files came back and what to supply instead."""
+    by_task: dict[int, list[Evidence]] = {}
+    for piece in returned:
+        by_task.setdefault(piece.task_id, []).append(piece)
+    for pieces in by_task.values():
+        task = pieces[0].task
+        names = "、".join(p.original_name for p in pieces[:5]) + (" 等" if len(pieces) > 5 else "")
+        notify(
+            recipients=unit_staff(task.lead_unit_id),
+            kind="evidence_returned",
+            title=f"佐证材料被退回：{task.item.code} {task.item.title}",
+            body=f"{names}。审核意见：{comment}"[:2000],
+            link=reverse("tasks:detail", args=[task.pk]),
+            dedupe_key=f"evidence-returned-{min(p.pk for p in pieces)}",  # a piece is returned only once
+            at=now,
+        )

@@ -10,6 +10,7 @@ channels from sending twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,11 +29,13 @@ def notify(
     body: str = "",
     link: str = "",
     dedupe_key: str = "",
+    at: datetime | None = None,
 ) -> int:
     """Deliver one notification to each active recipient; returns how many were actually created.
 
     With a `dedupe_key`, a recipient who already has a notification with that key gets nothing, so a periodic
-    job may retry freely. `link` must be a relative URL on this site.
+    job may retry freely. `link` must be a relative URL on this site. `at` dates it (default: now), for a
+    step that records its own time.
     """
     # Validate the shared fields once; only the recipient differs between the rows.
     Notification(kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key).full_clean(
@@ -49,7 +52,7 @@ def notify(
         )
     if not ids:
         return 0
-    now = timezone.now()
+    now = at or timezone.now()
     rows = [
         Notification(
             recipient_id=pk,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.checklists.models import Evidence, EvidenceStatus, FileKind, Requirement, Task, TaskStatus
@@ -25,6 +26,7 @@ from apps.checklists.services import (
     task_update,
     tasks_assign_category,
 )
+from apps.notifications.models import Notification
 from apps.regions.models import UnitType
 from tests.checklists.conftest import Book
 from tests.checklists.factories import CategoryFactory, ItemFactory, RequirementFactory, TaskFactory
@@ -735,6 +737,17 @@ def test_office_returns_evidence_with_a_comment(book: Book, actors: dict[str, Us
     evidence.refresh_from_db()
     assert evidence.status == EvidenceStatus.RETURNED
     assert evidence.review_comment == "缺少负责人签字"
+    # The lead unit's staff are told at once, with the comment and a link to the task; no one else is.
+    note = Notification.objects.get()
+    assert (note.recipient, note.kind) == (actors["unit"], "evidence_returned")
+    assert "缺少负责人签字" in note.body
+    assert note.link == reverse("tasks:detail", args=[book.task.pk])
+
+
+def test_approving_evidence_tells_no_one(book: Book, actors: dict[str, User]) -> None:
+    [evidence] = put(book.task, book.ledger, actors["unit"])
+    evidence_review(evidence=evidence, actor=actors["office"], approve=True)
+    assert not Notification.objects.exists()
 
 
 @pytest.mark.parametrize("comment", ["", "  "])

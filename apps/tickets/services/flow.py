@@ -18,6 +18,7 @@ from apps.accounts.models import User
 from apps.core.exceptions import DomainError
 from apps.regions.models import Unit
 from apps.tickets.deadlines import allowed_until, deadline_for, shifted_after_pause
+from apps.tickets.handoffs import tell_office, tell_recheckers, tell_unit
 from apps.tickets.models import EventAction, PhotoKind, Supervision, Ticket, TicketEvent, TicketStatus
 from apps.tickets.permissions import can_recheck, can_supervise, is_handler, is_office
 from apps.tickets.routing import route
@@ -136,7 +137,8 @@ def _dispatch(
     text = f"派遣至 {unit}，整改时限 {timezone.localtime(deadline):%Y-%m-%d %H:%M}" + (
         f"。{comment}" if comment else ""
     )
-    _move(ticket, actor, EventAction.DISPATCH, S.DISPATCHED, now=now, unit=unit, comment=text)
+    event = _move(ticket, actor, EventAction.DISPATCH, S.DISPATCHED, now=now, unit=unit, comment=text)
+    tell_unit(ticket, event, "新派遣工单，请签收")
 
 
 @transaction.atomic
@@ -164,7 +166,8 @@ def ticket_return(*, ticket: Ticket, actor: User, reason: str, now: datetime | N
     ticket.responsible_unit = ticket.assignee = None
     ticket.deadline = ticket.allowed_minutes = ticket.dispatched_at = ticket.accepted_at = None
     ticket.extension_until, ticket.extension_reason, ticket.shelve_requested = None, "", False
-    _move(ticket, actor, EventAction.RETURN, S.FILED, now=now, unit=unit, comment=reason)
+    event = _move(ticket, actor, EventAction.RETURN, S.FILED, now=now, unit=unit, comment=reason)
+    tell_office(ticket, event, f"{unit} 退回工单，请重新派遣")
     return ticket
 
 
@@ -186,6 +189,7 @@ def ticket_submit(
         ticket, actor, EventAction.SUBMIT, S.SUBMITTED, now=now, unit=ticket.responsible_unit, comment=comment
     )
     add_photos(ticket, event, cleaned, kind=PhotoKind.AFTER, actor=actor)
+    tell_recheckers(ticket, event, "整改已提交，请核查")
     return ticket
 
 
@@ -228,6 +232,7 @@ def ticket_recheck(
             unit=ticket.responsible_unit,
             comment=reason,
         )
+        tell_unit(ticket, event, "核查未通过，请返工")
     add_photos(ticket, event, cleaned, kind=PhotoKind.CHECK, actor=actor)
     return ticket
 
@@ -247,7 +252,7 @@ def ticket_request_extension(
         raise ValidationError({"until": "申请的新时限须晚于当前整改时限。"})
     ticket.extension_until, ticket.extension_reason = until, _reason(reason, "延期理由")
     ticket.save()
-    record(
+    event = record(
         ticket,
         actor,
         EventAction.EXTENSION_REQUEST,
@@ -255,6 +260,7 @@ def ticket_request_extension(
         unit=ticket.responsible_unit,
         comment=f"申请延期至 {timezone.localtime(until):%Y-%m-%d %H:%M}：{ticket.extension_reason}",
     )
+    tell_office(ticket, event, "责任单位申请延期，请审批")
     return ticket
 
 
@@ -280,7 +286,8 @@ def ticket_decide_extension(
         comment = _reason(comment, "不批准的理由")
     ticket.extension_until, ticket.extension_reason = None, ""
     ticket.save()
-    record(ticket, actor, action, at=now, unit=ticket.responsible_unit, comment=comment)
+    event = record(ticket, actor, action, at=now, unit=ticket.responsible_unit, comment=comment)
+    tell_unit(ticket, event, "延期申请已批准" if approve else "延期申请未批准")
     return ticket
 
 
@@ -295,7 +302,7 @@ def ticket_request_shelve(*, ticket: Ticket, actor: User, reason: str, now: date
         raise DomainError("已有待审批的挂账申请。")
     ticket.shelve_requested, ticket.shelve_reason = True, _reason(reason, "挂账理由")
     ticket.save()
-    record(
+    event = record(
         ticket,
         actor,
         EventAction.SHELVE_REQUEST,
@@ -303,6 +310,7 @@ def ticket_request_shelve(*, ticket: Ticket, actor: User, reason: str, now: date
         unit=ticket.responsible_unit,
         comment=ticket.shelve_reason,
     )
+    tell_office(ticket, event, "责任单位申请挂账，请审批")
     return ticket
 
 
@@ -319,7 +327,7 @@ def ticket_decide_shelve(
     ticket.shelve_requested = False
     if approve:
         ticket.paused_at = now
-        _move(
+        event = _move(
             ticket,
             actor,
             EventAction.SHELVE_APPROVE,
@@ -331,7 +339,7 @@ def ticket_decide_shelve(
     else:
         ticket.shelve_reason = ""
         ticket.save()
-        record(
+        event = record(
             ticket,
             actor,
             EventAction.SHELVE_REFUSE,
@@ -339,6 +347,7 @@ def ticket_decide_shelve(
             unit=ticket.responsible_unit,
             comment=_reason(comment, "不批准的理由"),
         )
+    tell_unit(ticket, event, "挂账申请已批准" if approve else "挂账申请未批准，请继续整改")
     return ticket
 
 
