@@ -62,7 +62,7 @@ run: $(RUNTIME_STAMP)  ## Serve the demo city on http://127.0.0.1:$(PORT) (SQLit
 	$(PY) manage.py load_check_templates
 	$(PY) manage.py seed_demo_tickets --if-empty
 	$(PY) manage.py seed_demo_patrols --if-empty
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py rundev 127.0.0.1:$(PORT)
 
 # DATABASE_URL / REDIS_URL / E2E_REQUIRED pass through from the environment.
 test: $(DEV_STAMP)  ## Run the whole suite (PYTEST_ARGS=... to narrow it)
