@@ -35,7 +35,7 @@ def jobs_from_settings() -> list[Job]:
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         schedule = entry["schedule"]
         if isinstance(schedule, int | float):
-            jobs.append(Job(task=entry["task"], every=float(schedule)))
+            jobs.append(Job(task=str(entry["task"]), every=float(schedule)))
         else:
             log.info("in-process beat skips %s: only interval schedules run here", name)
     return jobs

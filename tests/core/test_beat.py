@@ -24,7 +24,12 @@ def test_the_schedule_gives_the_overdue_watch_every_15_minutes() -> None:
 
 
 def test_due_jobs_run_at_once_and_then_wait_for_their_interval(
-    time_machine: Any, settings: Any, tmp_path: Any, actors: dict[str, Any], world: World, categories: Categories
+    time_machine: Any,
+    settings: Any,
+    tmp_path: Any,
+    actors: dict[str, Any],
+    world: World,
+    categories: Categories,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     ticket = in_progress(actors, world, categories.garbage, when=at(20, 16))  # due Monday 23rd 11:00

@@ -10,7 +10,7 @@ from apps.core import beat
 
 
 class Command(RunserverCommand):
-    help = "开发服务器，并在进程内按 CELERY_BEAT_SCHEDULE 运行定时任务（超期督办等；仅用于本机演示，无需 Redis）。"
+    help = "开发服务器，并在进程内按 CELERY_BEAT_SCHEDULE 运行定时任务（超期督办等；仅供本机演示）。"
 
     def inner_run(self, *args: Any, **options: Any) -> None:
         """Runs in the serving process (the autoreloader's child), so each reload starts one loop, not two."""
