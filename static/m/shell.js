@@ -10,6 +10,7 @@
     const net = $("net");
     net.textContent = navigator.onLine ? "在线" : "离线";
     net.classList.toggle("off", !navigator.onLine);
+    $("offline-banner").hidden = navigator.onLine;
   }
 
   function showCounts({ pending, failed }) {
@@ -23,14 +24,21 @@
     refused.hidden = failed === 0;
   }
 
-  // A short message at the bottom of the screen.
+  // A short message just above whatever is docked at the bottom of the screen (never over a control: it lets
+  // taps through, and a newer message replaces the last one instead of stacking up).
+  let toastTimer = null;
   cwm.toast = (text, bad = false) => {
+    document.querySelectorAll(".toast").forEach((old) => old.remove());
+    clearTimeout(toastTimer);
     const box = document.createElement("p");
     box.className = bad ? "toast bad" : "toast";
     box.setAttribute("role", "status");
     box.textContent = text;
+    const dock = document.querySelector(".dock");
+    const above = dock ? Math.max(0, window.innerHeight - dock.getBoundingClientRect().top) : 0;
+    box.style.bottom = `calc(${Math.round(above)}px + max(.75rem, env(safe-area-inset-bottom)))`;
     document.body.append(box);
-    setTimeout(() => box.remove(), 4000);
+    toastTimer = setTimeout(() => box.remove(), bad ? 4000 : 2500);
   };
 
   window.addEventListener("cwm:queue", (event) => {
@@ -43,13 +51,67 @@
 
   // Signing out forgets the cached page (it shows this worker's name) so the next person on a shared phone
   // cannot open it offline; the outbox stays, kept per user, and is sent when this worker signs in again.
+  const forgetPages = () => ("caches" in window ? caches.keys() : Promise.resolve([]))
+    .then((names) => Promise.all(names.filter((name) => name.startsWith("cw-m-")).map((name) => caches.delete(name))))
+    .catch((error) => console.warn("清除离线页面失败：", error));
+
+  const LOGOUT_KEY = "cw-m:logout";
+  const session = () => `${cwm.user()}@${document.body.dataset.login}`;
+
+  // Without a network the server cannot end the session: the page says so, forgets itself, stops syncing and
+  // ends the session as soon as the signal returns (also if the app is opened again online meanwhile).
+  function signOutOffline() {
+    localStorage.setItem(LOGOUT_KEY, session());
+    cwm.signedOut = true;
+    forgetPages();
+    const title = Object.assign(document.createElement("h1"), { textContent: "已退出巡查" });
+    const text = Object.assign(document.createElement("p"), {
+      className: "msg",
+      textContent: "手机上待同步的记录已保留，下次登录后自动上传。恢复网络后自动完成退出；重新登录需要网络。",
+    });
+    const screen = Object.assign(document.createElement("section"), { className: "screen", id: "signed-out" });
+    screen.append(title, text);
+    document.querySelector(".main").replaceChildren(screen);
+    document.querySelector(".foot").hidden = true;
+  }
+
+  function finishSignOut() {
+    cwm.signedOut = true;
+    localStorage.removeItem(LOGOUT_KEY);
+    forgetPages().finally(() => $("logout").submit());
+  }
+
   $("logout").addEventListener("submit", (event) => {
-    if (!("caches" in window)) return;
     event.preventDefault();
-    caches.keys()
-      .then((names) => Promise.all(names.filter((name) => name.startsWith("cw-m-")).map((name) => caches.delete(name))))
-      .catch((error) => console.warn("清除离线页面失败：", error))
-      .finally(() => event.target.submit());
+    if (navigator.onLine) {
+      forgetPages().finally(() => event.target.submit());
+      return;
+    }
+    const ask = $("logout-offline");
+    if (ask.showModal) ask.showModal();
+    else if (window.confirm(ask.innerText)) signOutOffline();
+  });
+  $("logout-stay").addEventListener("click", () => $("logout-offline").close());
+  $("logout-anyway").addEventListener("click", () => {
+    $("logout-offline").close();
+    signOutOffline();
+  });
+
+  // The desktop pages need the network: offline, say so instead of leaving for the browser's error page.
+  $("desktop-link").addEventListener("click", (event) => {
+    if (navigator.onLine) return;
+    event.preventDefault();
+    cwm.toast("电脑版需要网络，恢复网络后再打开。");
+  });
+
+  const owed = localStorage.getItem(LOGOUT_KEY);
+  if (owed && owed !== session()) localStorage.removeItem(LOGOUT_KEY);  // signed in again since: not owed
+  if (owed === session()) {
+    if (navigator.onLine) finishSignOut();
+    else signOutOffline();
+  }
+  window.addEventListener("online", () => {
+    if (cwm.signedOut) finishSignOut();
   });
 
   showNetwork();
