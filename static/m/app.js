@@ -26,7 +26,7 @@
 
   // Grids, points and templates: from the phone at once, then fresh from the server when online.
   async function loadReference() {
-    if (!navigator.onLine) return;
+    if (!navigator.onLine || cwm.signedOut) return;
     try {
       const grids = await getJson(app.dataset.grids);
       const templates = await getJson(app.dataset.templates);
@@ -277,6 +277,7 @@
     const [name, draw] = route();
     app.dataset.screen = name;
     app.replaceChildren(draw());
+    cwm.placeToast();
     document.querySelectorAll(".home-only").forEach((element) => { element.hidden = name !== "home"; });
     if (shown !== location.hash) {
       cameFrom = shown;

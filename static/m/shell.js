@@ -25,8 +25,16 @@
   }
 
   // A short message just above whatever is docked at the bottom of the screen (never over a control: it lets
-  // taps through, and a newer message replaces the last one instead of stacking up).
+  // taps through, follows the dock as screens change, and a newer message replaces the last one).
   let toastTimer = null;
+  cwm.placeToast = () => {
+    const box = document.querySelector(".toast");
+    if (!box) return;
+    const dock = document.querySelector(".dock");
+    const top = dock ? dock.getBoundingClientRect().top : window.innerHeight;
+    const above = top < window.innerHeight ? window.innerHeight - top : 0;
+    box.style.bottom = `calc(${Math.round(above)}px + max(.75rem, env(safe-area-inset-bottom)))`;
+  };
   cwm.toast = (text, bad = false) => {
     document.querySelectorAll(".toast").forEach((old) => old.remove());
     clearTimeout(toastTimer);
@@ -34,12 +42,11 @@
     box.className = bad ? "toast bad" : "toast";
     box.setAttribute("role", "status");
     box.textContent = text;
-    const dock = document.querySelector(".dock");
-    const above = dock ? Math.max(0, window.innerHeight - dock.getBoundingClientRect().top) : 0;
-    box.style.bottom = `calc(${Math.round(above)}px + max(.75rem, env(safe-area-inset-bottom)))`;
     document.body.append(box);
+    cwm.placeToast();
     toastTimer = setTimeout(() => box.remove(), bad ? 4000 : 2500);
   };
+  window.addEventListener("scroll", cwm.placeToast, { passive: true });
 
   window.addEventListener("cwm:queue", (event) => {
     showCounts(event.detail);
@@ -55,15 +62,18 @@
     .then((names) => Promise.all(names.filter((name) => name.startsWith("cw-m-")).map((name) => caches.delete(name))))
     .catch((error) => console.warn("清除离线页面失败：", error));
 
-  const LOGOUT_KEY = "cw-m:logout";
+  // The sign-out still owed to the server, kept in the phone's store (it must survive closing the app); it
+  // names the session (user and sign-in time), so signing in again later is never undone by it.
+  const LOGOUT_KEY = "logout-owed";
   const session = () => `${cwm.user()}@${document.body.dataset.login}`;
 
   // Without a network the server cannot end the session: the page says so, forgets itself, stops syncing and
   // ends the session as soon as the signal returns (also if the app is opened again online meanwhile).
-  function signOutOffline() {
-    localStorage.setItem(LOGOUT_KEY, session());
+  async function signOutOffline() {
     cwm.signedOut = true;
-    forgetPages();
+    // Stored before the page says 已退出: the worker may close the app right after reading it.
+    await Promise.all([cwm.store.set(LOGOUT_KEY, session()), forgetPages()])
+      .catch((error) => console.warn("未能记下退出：", error));
     const title = Object.assign(document.createElement("h1"), { textContent: "已退出巡查" });
     const text = Object.assign(document.createElement("p"), {
       className: "msg",
@@ -75,10 +85,20 @@
     document.querySelector(".foot").hidden = true;
   }
 
-  function finishSignOut() {
+  // The owed sign-out is forgotten only once the server has answered it; until then it is tried again.
+  async function finishSignOut() {
     cwm.signedOut = true;
-    localStorage.removeItem(LOGOUT_KEY);
-    forgetPages().finally(() => $("logout").submit());
+    const form = $("logout");
+    try {
+      await forgetPages();
+      const body = new FormData(form);
+      await fetch(form.action, { method: "POST", body, credentials: "same-origin", redirect: "manual" });
+      await cwm.store.remove(LOGOUT_KEY);
+    } catch (error) {
+      signOutOffline();
+      return;
+    }
+    location.assign(document.body.dataset.signIn);
   }
 
   $("logout").addEventListener("submit", (event) => {
@@ -104,12 +124,12 @@
     cwm.toast("电脑版需要网络，恢复网络后再打开。");
   });
 
-  const owed = localStorage.getItem(LOGOUT_KEY);
-  if (owed && owed !== session()) localStorage.removeItem(LOGOUT_KEY);  // signed in again since: not owed
-  if (owed === session()) {
+  cwm.store.get(LOGOUT_KEY).then((owed) => {
+    if (!owed) return;
+    if (owed !== session()) return cwm.store.remove(LOGOUT_KEY);  // signed in again since: nothing owed
     if (navigator.onLine) finishSignOut();
     else signOutOffline();
-  }
+  }).catch((error) => console.warn("读取退出记录失败：", error));
   window.addEventListener("online", () => {
     if (cwm.signedOut) finishSignOut();
   });
