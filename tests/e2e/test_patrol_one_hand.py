@@ -1,11 +1,12 @@
-"""Patrols on one hand: a point where all is well takes two taps, the counter and 完成本点 stay on screen, the
-chosen answer carries a mark, toasts never sit on a control, offline is obvious everywhere (and 退出 asks first),
-small targets are 44 px, and 结束巡查 ends in a 巡查小结 with the ticket numbers.
+"""Patrols on one hand: a point where all is well takes two taps, the counter and 完成本点 stay on screen,
+the chosen answer carries a mark, toasts never sit on a control, offline is obvious everywhere (and 退出
+asks first), small targets are 44 px, and 结束巡查 ends in a 巡查小结 with the ticket numbers.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests.regions.factories import PointFactory
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 360, 740
+SHOTS = Path(tempfile.gettempdir())  # screenshots (m-*.png) for a look by eye
 EXTRA_ITEMS = 12  # enough for the market's checklist to run over several screens
 
 
@@ -88,6 +90,7 @@ def test_a_point_where_all_is_well_is_finished_in_two_taps(
     page.locator(f".item[data-item='{items[-1].pk}']").wait_for()
     for selector in ("#checked-count", "#rest-ok", "#finish-point"):
         assert in_view(page, selector), selector
+    page.screenshot(path=str(SHOTS / "m-point-dock.png"))
 
     # Tap one: every item 合格, each marked with a ✓ besides its colour.
     page.click("#rest-ok")
@@ -160,7 +163,7 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
     page = watcher(errors)(phone)
     start_patrol(page, live_server.url, world)
 
-    # Online: the report becomes a ticket at once. The toast about it sits above the dock and lets taps through.
+    # Online: the report becomes a ticket at once. Its toast sits above the dock and lets taps through.
     report_snap(page, world.p1.pk, camera_photo(tmp_path, "a.jpg", (800, 600), "brown"))
     toast = page.locator(".toast").last
     toast.wait_for()
@@ -189,7 +192,7 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
     rows.nth(1).locator(".report-state").wait_for()
     assert rows.nth(0).inner_text() == f"暴露垃圾（东湖农贸市场）\n工单 {first.number}"
     assert rows.nth(1).inner_text() == "暴露垃圾（东湖公厕）\n待同步"
-    page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / "m-summary.png"))
 
     # Back online, the waiting report is sent and its ticket number appears on the summary.
     phone.context.set_offline(False)
@@ -238,6 +241,7 @@ def test_offline_shows_a_banner_on_every_screen_and_signing_out_asks_first(
     dialog.wait_for()
     assert "重新登录需要网络" in dialog.inner_text()
     assert "待同步的记录会保留" in dialog.inner_text()
+    page.screenshot(path=str(SHOTS / "m-logout-offline.png"))
     page.click("#logout-stay")
     dialog.wait_for(state="hidden")
     page.wait_for_selector("#queue, #outbox")
