@@ -92,7 +92,7 @@
       h("a", { class: "back", href: "#" }, "‹ 巡查首页"),
       h("h1", null, patrol.gridName, " ", h("span", { class: "tag" }, "巡查中")),
       h("p", { class: "muted small" },
-        `开始于 ${cwm.clock(patrol.startedAt)} · 已巡 ${visited}/${points.length} 个点位 · ${track}`),
+        `开始于 ${cwm.clock(patrol.startedAt)} · ${track}`),
       grid ? null : h("p", { class: "msg msg-error" }, "该网格已不在您的名下，请结束本次巡查。"),
       h("ol", { class: "point-list" }, rows),
       h("div", { class: "dock" },

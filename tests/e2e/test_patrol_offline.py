@@ -354,6 +354,7 @@ def test_signing_out_forgets_the_cached_page_but_keeps_the_outbox(
     page.goto(f"{base}/m/")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function(f"({CACHED_SHELLS})().then((count) => count === 1)")
+    page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")  # grids loaded first
     context.set_offline(True)
     page.click(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
     page.wait_for_selector("#patrol")
