@@ -7,7 +7,8 @@
   const user = cwm.user();
   const REF_KEY = `ref:${user}`;
   const PATROL_KEY = `patrol:${user}`;
-  const state = { ref: null, patrol: null, here: null, located: false, loading: true, refError: "" };
+  const SUMMARY_KEY = `summary:${user}`;
+  const state = { ref: null, patrol: null, summary: null, here: null, located: false, loading: true, refError: "" };
   const TRACK_EVERY_S = 30;
   const TRACK_MAX = 2000;
   let shown = location.hash;
@@ -25,7 +26,7 @@
 
   // Grids, points and templates: from the phone at once, then fresh from the server when online.
   async function loadReference() {
-    if (!navigator.onLine) return;
+    if (!navigator.onLine || cwm.signedOut) return;
     try {
       const grids = await getJson(app.dataset.grids);
       const templates = await getJson(app.dataset.templates);
@@ -42,6 +43,7 @@
   async function start() {
     state.ref = (await cwm.store.get(REF_KEY)) || null;
     state.patrol = (await cwm.store.get(PATROL_KEY)) || null;
+    state.summary = (await cwm.store.get(SUMMARY_KEY)) || null;
     if (state.patrol) cwm.geo.watch(addTrackPoint);
     state.loading = !state.ref && navigator.onLine;
     render();
@@ -84,6 +86,28 @@
     },
   };
 
+  const findingsOf = (walk) => (walk.findings ? walk.findings : Object.values(walk.points).flatMap((v) => v.findings));
+
+  // 巡查小结: points visited of the points due, and every finding filed on the way.
+  function summaryOf(patrol) {
+    const grid = find.grid(patrol.grid);
+    const points = grid ? grid.points : [];
+    const visited = (p) => Boolean(patrol.points[p.id] && patrol.points[p.id].visitedAt);
+    const findings = Object.entries(patrol.points).flatMap(([id, visit]) => visit.findings.map((f) => ({
+      ...f,
+      pointName: f.pointName || (find.point(id) ? find.point(id).point.name : ""),
+    })));
+    return {
+      gridName: patrol.gridName,
+      startedAt: patrol.startedAt,
+      endedAt: new Date().toISOString(),
+      due: points.length,
+      visited: points.filter(visited).length,
+      missed: points.filter((p) => !visited(p)).map((p) => p.name),
+      findings,
+    };
+  }
+
   const act = {
     async startPatrol(grid) {
       const uuid = cwm.uuid();
@@ -105,11 +129,19 @@
       await savePatrol();
     },
 
+    // 其余合格: every item not yet answered is 合格; answered ones (有问题, 不涉及) stay as they are.
+    async restOk(point, items) {
+      const results = visitOf(point.id).results;
+      items.filter((item) => !results[item.id]).forEach((item) => { results[item.id] = "ok"; });
+      await savePatrol();
+    },
+
     // A finding with its photo Blobs goes into the queue before anything is sent.
     async saveFinding({ grid, point }, item, finding) {
       const inPatrol = Boolean(state.patrol && state.patrol.grid === grid.id);
+      const uuid = cwm.uuid();
       const fields = [
-        ["uuid", cwm.uuid()],
+        ["uuid", uuid],
         ["point", point.id],
         ["category", finding.category.id],
         ["outcome", finding.outcome],
@@ -131,6 +163,7 @@
       const how = finding.outcome === "fixed" ? "已现场整改" : "上报";
       await cwm.enqueue({
         kind: "finding",
+        ref: uuid,
         label: `问题：${finding.category.name}（${point.name}）· ${how}`,
         url: app.dataset.findings,
         fields,
@@ -139,7 +172,10 @@
       if (!inPatrol) return;
       const visit = visitOf(point.id);
       if (item) visit.results[item.id] = "problem";
-      const shown = { item: item ? item.id : null, category: finding.category.name, how, photos: files.length };
+      const shown = {
+        uuid, item: item ? item.id : null, category: finding.category.name, how, photos: files.length,
+        outcome: finding.outcome, pointName: point.name, ticket: null, synced: false,
+      };
       visit.findings.push(shown);
       await savePatrol();
     },
@@ -167,10 +203,31 @@
         url: `${app.dataset.patrols}${patrol.uuid}/finish/`,
         json: { track: patrol.track, client_ended_at: new Date().toISOString() },
       });
+      state.summary = summaryOf(patrol);
+      await cwm.store.set(SUMMARY_KEY, state.summary);
       state.patrol = null;
       await cwm.store.remove(PATROL_KEY);
-      cwm.toast(`${patrol.gridName} 巡查已结束`);
-      leave("");
+      leave("#summary");
+    },
+
+    // The server's answer to a queued finding: its ticket number (or none) for the patrol and its 小结.
+    async noteAnswer(answer) {
+      const lists = [state.patrol, state.summary].filter(Boolean).map(findingsOf);
+      const shown = lists.flat().find((f) => f.uuid === answer.uuid);
+      if (!shown) return;
+      Object.assign(shown, { ticket: answer.ticket_number || null, synced: true });
+      if (state.patrol) await savePatrol();
+      if (state.summary) await cwm.store.set(SUMMARY_KEY, state.summary);
+      if (app.dataset.screen === "summary") render();
+    },
+
+    // What the server knows of a finding sent earlier (when its answer was not seen by this page).
+    async lookUp(finding) {
+      try {
+        await act.noteAnswer(await getJson(`${app.dataset.findings}${finding.uuid}/`));
+      } catch (error) {
+        console.warn("读取上报结果失败：", error);
+      }
     },
 
     async discard(entry) {
@@ -205,6 +262,7 @@
     [/^#finding\/(\d+)\/(\d+|adhoc)$/, "finding", (id, item) => cwm.screens.finding(ctx, id, item)],
     [/^#snap\/(\d+)$/, "finding", (id) => cwm.screens.finding(ctx, id, "adhoc")],
     [/^#(queue|failed)$/, "outbox", () => cwm.screens.outbox(ctx)],
+    [/^#summary$/, "summary", () => cwm.screens.summary(ctx)],
   ];
 
   function route() {
@@ -219,6 +277,7 @@
     const [name, draw] = route();
     app.dataset.screen = name;
     app.replaceChildren(draw());
+    cwm.placeToast();
     document.querySelectorAll(".home-only").forEach((element) => { element.hidden = name !== "home"; });
     if (shown !== location.hash) {
       cameFrom = shown;
@@ -235,11 +294,12 @@
 
   window.addEventListener("hashchange", render);
   window.addEventListener("cwm:queue", (event) => {
-    if (app.dataset.screen === "outbox") render();
     const { sent, answer } = event.detail;
-    if (sent && sent.kind === "finding" && answer && answer.ticket_number) {
-      cwm.toast(`已上报，工单 ${answer.ticket_number}（${answer.ticket_status}）`);
+    if (sent && sent.kind === "finding" && answer) {
+      act.noteAnswer(answer).catch(showError);
+      if (answer.ticket_number) cwm.toast(`已上报，工单 ${answer.ticket_number}（${answer.ticket_status}）`);
     }
+    if (["outbox", "summary"].includes(app.dataset.screen)) render();
   });
   window.addEventListener("online", () => loadReference().catch(showError));
   window.addEventListener("offline", refresh);

@@ -53,13 +53,18 @@
   }
 
   function outcomeChoices(form, afterPicker) {
-    const choose = (value) => {
+    // The chosen way gets a ✓ (CSS) through .on, also where :has() is not supported.
+    const choose = (value, event) => {
       form.outcome = value;
       afterPicker.hidden = value !== "fixed";
+      const labels = event.currentTarget.closest("fieldset").querySelectorAll(".choice");
+      labels.forEach((label) => label.classList.toggle("on", label.contains(event.currentTarget)));
     };
     return h("fieldset", { class: "choices" }, h("legend", null, "处理方式"), OUTCOMES.map(([value, label, hint]) =>
       h("label", { class: "choice" },
-        h("input", { type: "radio", name: "outcome", id: `outcome-${value}`, value, onchange: () => choose(value) }),
+        h("input", {
+          type: "radio", name: "outcome", id: `outcome-${value}`, value, onchange: (event) => choose(value, event),
+        }),
         h("span", null, label),
         h("small", { class: "muted" }, hint))));
   }

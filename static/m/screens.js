@@ -60,6 +60,8 @@
       patrol ? h("p", { class: "msg msg-info" },
         `正在巡查 ${patrol.gridName}（开始于 ${cwm.clock(patrol.startedAt)}）`) : null,
       h("p", { class: "muted small" }, locateText(state)),
+      state.summary && !patrol ? h("a", { class: "link-card", href: "#summary", id: "last-summary" },
+        h("span", null, `上次巡查小结：${state.summary.gridName}`), h("span", { "aria-hidden": "true" }, "›")) : null,
       state.ref.grids.length ? null : h("p", { class: "card" }, "您还没有分配网格，请联系社区或创卫办。"),
       state.ref.grids.map((grid) => gridCard(ctx, grid)));
   };
@@ -90,11 +92,13 @@
       h("a", { class: "back", href: "#" }, "‹ 巡查首页"),
       h("h1", null, patrol.gridName, " ", h("span", { class: "tag" }, "巡查中")),
       h("p", { class: "muted small" },
-        `开始于 ${cwm.clock(patrol.startedAt)} · 已巡 ${visited}/${points.length} 个点位 · ${track}`),
+        `开始于 ${cwm.clock(patrol.startedAt)} · ${track}`),
       grid ? null : h("p", { class: "msg msg-error" }, "该网格已不在您的名下，请结束本次巡查。"),
       h("ol", { class: "point-list" }, rows),
-      cwm.twoTap({ class: "btn big block secondary", id: "finish-patrol" }, "结束巡查", confirm,
-        () => ctx.act.finishPatrol()));
+      h("div", { class: "dock" },
+        h("p", { class: "dock-count", role: "status" }, "已巡 ", h("b", null, `${visited}/${points.length}`), " 个点位"),
+        cwm.twoTap({ class: "btn big block secondary", id: "finish-patrol" }, "结束巡查", confirm,
+          () => ctx.act.finishPatrol())));
   };
 
   function itemNote(point, visit, item) {
@@ -143,7 +147,6 @@
     const visit = patrol.points[point.id] || { results: {}, findings: [] };
     const templates = cwm.templatesFor(point, ctx.state.ref.templates);
     const items = templates.flatMap((t) => t.items);
-    const checked = items.filter((item) => visit.results[item.id]).length;
     const adhoc = visit.findings.filter((f) => f.item === null)
       .map((f) => h("li", null, `随手拍：${f.category} · ${f.how} · ${f.photos} 张照片`));
     const finish = (event) => {
@@ -158,10 +161,30 @@
       items.length ? null : h("p", { class: "msg" }, "该点位类型没有检查项，可用「随手拍」记录问题。"),
       templates.map((t) => [h("h2", null, t.name), t.items.map((item) => itemRow(ctx, point, visit, item))]),
       adhoc.length ? h("ul", { class: "plain" }, adhoc) : null,
-      h("p", { class: "muted small" }, `已检查 ${checked}/${items.length} 项（未点的项不上报）`),
-      h("button", { class: "btn big block", type: "button", id: "finish-point", onclick: finish },
-        visit.visitedAt ? "重新提交本点" : "完成本点"));
+      pointDock(ctx, point, items, visit, finish));
   };
+
+  // Docked at the bottom while the list scrolls: how far the worker is, 其余合格 and 完成本点 — a point where
+  // all is well takes two taps.
+  function pointDock(ctx, point, items, visit, finish) {
+    const open = items.filter((item) => !visit.results[item.id]);
+    const restOk = async (event) => {
+      event.currentTarget.disabled = true;
+      await ctx.act.restOk(point, items);
+      ctx.go(location.hash);
+    };
+    const finishButton = h("button", { class: items.length ? "btn" : "btn block", type: "button", id: "finish-point", onclick: finish },
+      visit.visitedAt ? "重新提交本点" : "完成本点");
+    return h("div", { class: "dock", id: "point-dock" },
+      h("p", { class: "dock-count", id: "checked-count", role: "status" },
+        "已检查 ", h("b", null, `${items.length - open.length}/${items.length}`), " 项",
+        open.length ? h("span", { class: "muted" }, " · 未点的项不上报") : null),
+      h("div", { class: items.length ? "dock-actions" : null },
+        items.length ? h("button", {
+          class: "btn secondary", type: "button", id: "rest-ok", disabled: !open.length, onclick: restOk,
+        }, "其余合格") : null,
+        finishButton));
+  }
 
   function entryRow(entry, extra) {
     return h("li", { class: "entry" },
@@ -201,5 +224,56 @@
       h("h2", null, "未能同步"),
       h("p", { class: "muted small" }, "服务器拒绝的记录不会自动删除；按提示处理后可重试，或放弃。"),
       failedList);
+  };
+
+  // Where a finding stands: waiting in the outbox, refused, or what the server made of it.
+  function reportState(finding, pending, failed) {
+    if (pending.has(finding.uuid)) return ["待同步", "tag warn"];
+    if (failed.has(finding.uuid)) return ["未能同步，见同步记录", "tag bad"];
+    if (finding.outcome === "fixed") return ["已现场整改", "tag ok"];
+    if (finding.ticket) return [`工单 ${finding.ticket}`, "tag"];
+    return [finding.synced ? "已上报" : "已上传", "tag"];
+  }
+
+  function reportRows(ctx, findings, list) {
+    const refs = (entries) => new Set(entries.map((entry) => entry.ref).filter(Boolean));
+    Promise.all([cwm.store.pending(ctx.user), cwm.store.failed(ctx.user)]).then(([pending, failed]) => {
+      const [waiting, refused] = [refs(pending), refs(failed)];
+      const rows = findings.map((finding) => {
+        const [text, tag] = reportState(finding, waiting, refused);
+        // Sent before this page could see the answer: ask the server for its ticket number.
+        const unknown = !finding.synced && !waiting.has(finding.uuid) && !refused.has(finding.uuid);
+        if (unknown && navigator.onLine && finding.uuid) ctx.act.lookUp(finding);
+        return h("li", { "data-finding": finding.uuid || "" },
+          h("b", null, `${finding.category}（${finding.pointName}）`),
+          h("span", null, h("span", { class: `${tag} report-state` }, text)));
+      });
+      list.replaceChildren(...(rows.length ? rows : [h("li", { class: "muted" }, "本次巡查未发现问题。")]));
+    }).catch((error) => console.warn("读取同步记录失败：", error));
+  }
+
+  // 巡查小结 after 结束巡查: points visited of those due, findings filed and the tickets they became.
+  screens.summary = (ctx) => {
+    const summary = ctx.state.summary;
+    if (!summary) return cwm.nothing("还没有结束的巡查。");
+    const reported = summary.findings.filter((f) => f.outcome !== "fixed").length;
+    const list = h("ol", { class: "plain reports", id: "summary-reports" });
+    reportRows(ctx, summary.findings, list);
+    return h("section", { class: "screen", id: "summary" },
+      h("h1", null, "巡查小结"),
+      h("p", { class: "muted small" },
+        `${summary.gridName} · ${cwm.clock(summary.startedAt)}–${cwm.clock(summary.endedAt)}`),
+      h("div", { class: "summary-facts" },
+        h("div", null, h("span", { class: "muted small" }, "已巡点位"),
+          h("b", { id: "summary-visited" }, `${summary.visited}/${summary.due}`)),
+        h("div", null, h("span", { class: "muted small" }, "发现问题"),
+          h("b", { id: "summary-findings" }, `${summary.findings.length} 条`),
+          h("span", { class: "muted small" }, `上报 ${reported} · 现场整改 ${summary.findings.length - reported}`))),
+      summary.missed.length ? h("p", { class: "muted small", id: "summary-missed" },
+        `未巡：${summary.missed.join("、")}`) : null,
+      h("h2", null, "问题与工单"),
+      list,
+      h("p", { class: "muted small" }, "待同步的记录在恢复网络后自动上传，工单编号随后显示在这里。"),
+      h("a", { class: "btn big block", href: "#", id: "summary-done" }, "返回巡查首页"));
   };
 })();

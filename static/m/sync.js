@@ -94,7 +94,7 @@
 
   // One round: send entries oldest first until the queue is empty or something says "later".
   cwm.sync = async () => {
-    if (busy || !navigator.onLine) return;
+    if (busy || !navigator.onLine || cwm.signedOut) return;
     busy = true;
     let auth = false;
     try {

@@ -9,12 +9,21 @@ const HOME = "{{ home }}";
 const SLOW_MS = 4000;
 const SHELL = {{ shell|safe }};
 const SHELL_PATHS = new Set(SHELL.map((url) => new URL(url, self.location.origin).pathname));
-const OFFLINE_PAGE = `<!doctype html><html lang="zh-Hans"><meta charset="utf-8">
+// The page shown for a /m/ page that needs the network. It links back to the patrol home only when that is
+// another page: for the home itself (not kept on the phone, e.g. after 退出) a link would lead right back here.
+function offlinePage(path) {
+  const away = path !== HOME;
+  const text = away
+    ? "此页面需要联网使用，请在信号恢复后重试。巡查记录不受影响，可回到巡查首页继续离线巡查。"
+    : "手机上没有保存巡查首页（例如已退出登录），需要联网打开并登录。手机上待同步的巡查记录不会丢失，登录后自动上传。";
+  const link = away ? `<p><a href="${HOME}">返回巡查首页</a></p>` : "";
+  return `<!doctype html><html lang="zh-Hans"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><title>需要网络</title>
-<body style="font-family:sans-serif;padding:1.5rem;line-height:1.6"><h1 style="font-size:1.3rem">需要网络</h1>
-<p>此页面需要联网使用，请在信号恢复后重试。巡查记录不受影响，可回到巡查首页继续离线巡查。</p>
-<p><a href="${HOME}">返回巡查首页</a></p></body></html>`;
+<body style="font-family:sans-serif;padding:1.5rem;line-height:1.6;color:#1f2a30">
+<p style="margin:0 0 1rem;padding:.6rem .9rem;background:#fde68a;color:#713f12;border-radius:8px">当前离线</p>
+<h1 style="font-size:1.3rem">需要网络</h1><p>${text}</p>${link}</body></html>`;
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -80,7 +89,7 @@ async function homePage(event) {
     return cached || (await network);
   } catch (error) {
     const cached = await cache.match(HOME);
-    return cached || offline();
+    return cached || offline(HOME);
   }
 }
 
@@ -97,12 +106,12 @@ async function onlineOnly(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    return offline();
+    return offline(new URL(request.url).pathname);
   }
 }
 
 // A page that explains itself (200, so the browser does not report it as a failed load).
-function offline() {
+function offline(path) {
   const headers = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
-  return new Response(OFFLINE_PAGE, { headers });
+  return new Response(offlinePage(path), { headers });
 }

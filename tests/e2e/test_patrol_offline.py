@@ -217,6 +217,8 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     page.wait_for_selector("#patrol")
     page.click("#finish-patrol")
     page.click("#finish-patrol")  # a point is left: the second tap confirms
+    page.wait_for_selector("#summary")  # 巡查小结 first (tested in test_patrol_one_hand.py), then home
+    page.click("#summary-done")
     page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
     wait_pending(page, 0)
     assert page.get_attribute("#failed", "data-count") == "0"
@@ -352,6 +354,7 @@ def test_signing_out_forgets_the_cached_page_but_keeps_the_outbox(
     page.goto(f"{base}/m/")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function(f"({CACHED_SHELLS})().then((count) => count === 1)")
+    page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")  # grids loaded first
     context.set_offline(True)
     page.click(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
     page.wait_for_selector("#patrol")

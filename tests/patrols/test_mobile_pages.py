@@ -65,6 +65,19 @@ def test_grid_worker_opens_the_app_with_the_recheck_count(login: Any, ticket: Ti
     assert "csrftoken" in response.cookies  # the queued API posts read it from the cookie
 
 
+def test_every_phone_page_carries_the_offline_banner_and_the_offline_sign_out_question(
+    login: Any, ticket: Ticket
+) -> None:
+    client = login("grid")
+    for path in ("/m/", "/m/rechecks/", f"/m/rechecks/{ticket.pk}/"):
+        page = client.get(path).content.decode()
+        assert 'id="offline-banner"' in page, path
+        assert "重新登录需要网络" in page, path
+    # The sign-in time names the session an offline 退出 still owes the server.
+    user = User.objects.get(username="t_grid")
+    assert f'data-login="{int(user.last_login.timestamp())}"' in client.get("/m/").content.decode()
+
+
 def test_grid_worker_of_the_next_grid_sees_none_of_the_tickets(login: Any, ticket: Ticket) -> None:
     client = login("grid2")
     assert client.get("/m/").status_code == 200
