@@ -161,10 +161,12 @@
         fields.push([uuids, cwm.uuid()]);  // one per photo, in the photos' order
       }));
       const how = finding.outcome === "fixed" ? "已现场整改" : "上报";
+      // What is wrong, in the check item's own words (存在暴露垃圾…); the category's name for 随手拍.
+      const problem = (item && item.problem) || finding.category.name;
       await cwm.enqueue({
         kind: "finding",
         ref: uuid,
-        label: `问题：${finding.category.name}（${point.name}）· ${how}`,
+        label: `问题：${problem}（${point.name}）· ${how}`,
         url: app.dataset.findings,
         fields,
         files,
@@ -173,7 +175,7 @@
       const visit = visitOf(point.id);
       if (item) visit.results[item.id] = "problem";
       const shown = {
-        uuid, item: item ? item.id : null, category: finding.category.name, how, photos: files.length,
+        uuid, item: item ? item.id : null, category: problem, how, photos: files.length,
         outcome: finding.outcome, pointName: point.name, ticket: null, synced: false,
       };
       visit.findings.push(shown);

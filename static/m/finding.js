@@ -127,8 +127,8 @@
     };
 
     const what = item
-      ? h("p", { class: "card tight" }, item.text, h("br"),
-        h("span", { class: "muted small" }, `问题类别：${item.category_name}`))
+      ? h("p", { class: "card tight" }, item.problem || item.text, h("br"),
+        h("span", { class: "muted small" }, `检查标准：${item.text} · 问题类别：${item.category_name}`))
       : h("label", { class: "field" }, h("span", null, "问题类别"), category);
     return h("section", { class: "screen", id: "finding" },
       h("a", { class: "back", href: back }, inPatrol ? `‹ ${point.name}` : "‹ 巡查首页"),

@@ -202,8 +202,8 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     page.click("#pending")
     page.wait_for_selector("#pending-list li b")
     assert page.locator("#pending-list li b").all_inner_texts() == [
-        "问题：暴露垃圾（东湖农贸市场）· 上报",
-        "问题：三防缺失（东湖农贸市场）· 已现场整改",
+        "问题：垃圾桶未加盖、满溢（东湖农贸市场）· 上报",
+        "问题：直接入口食品缺三防设施（东湖农贸市场）· 已现场整改",
         "巡查结果：东湖农贸市场（3 项）",
     ]
     fits(page, "outbox-offline")
