@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_filters import FilterSet
 
-PER_PAGE = 50
+# 30 rows keep a list within a few screens on a phone, where rows become cards.
+PER_PAGE = 30
 
 
 def edit_page(request: HttpRequest, *, obj: Any, form: Any, heading: str, detail: str) -> TemplateResponse:

@@ -14,7 +14,7 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.notifications.models import Notification, is_relative_link
 from apps.notifications.services import notification_mark_read, notifications_mark_all_read
 
-PER_PAGE = 50
+PER_PAGE = 30  # a few screens on a phone
 
 
 @login_required

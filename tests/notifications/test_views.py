@@ -109,10 +109,10 @@ def test_list_can_show_only_unread(actors: dict[str, User], login: Any) -> None:
     assert [n.title for n in response.context["page"]] == ["未读的"]
 
 
-def test_list_pages_by_fifty(actors: dict[str, User], login: Any) -> None:
-    NotificationFactory.create_batch(51, recipient=actors["unit"])
+def test_list_pages_by_thirty(actors: dict[str, User], login: Any) -> None:
+    NotificationFactory.create_batch(31, recipient=actors["unit"])
     client = login("unit")
-    assert len(client.get(LIST).context["page"]) == 50
+    assert len(client.get(LIST).context["page"]) == 30
     assert len(client.get(LIST, {"page": 2}).context["page"]) == 1
 
 

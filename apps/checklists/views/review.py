@@ -20,7 +20,7 @@ from apps.checklists.services import evidence_review_many
 from apps.regions.models import Unit
 from apps.regions.permissions import require
 
-PER_PAGE = 50
+PER_PAGE = 30  # a few screens on a phone
 
 
 @login_required

@@ -24,7 +24,7 @@ from apps.checklists.progress import Slot, progress_of, slot_label
 from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
 from apps.regions.permissions import require
 
-PER_PAGE = 50
+PER_PAGE = 30  # a few screens on a phone
 DUE_DAYS = ("7", "30")
 INLINE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
