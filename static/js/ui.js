@@ -31,14 +31,29 @@
   window.addEventListener("popstate", recount);
 })();
 
-// A link to a folded section (#template-street) opens it, on arrival and when the hash changes.
+// A link into a folded section (#template-street, #item-12) opens it, on arrival and when the hash changes.
 (() => {
   "use strict";
   function openTarget() {
     const id = decodeURIComponent(window.location.hash.slice(1));
     const target = id && document.getElementById(id);
-    if (target && target.tagName === "DETAILS") target.open = true;
+    const folded = target && target.closest("details");
+    if (folded) folded.open = true;
   }
   document.addEventListener("DOMContentLoaded", openTarget);
   window.addEventListener("hashchange", openTarget);
+})();
+
+// Sections folded for phones (details[data-open-wide]) start open on wider screens.
+(() => {
+  "use strict";
+  function openWide(root) {
+    if (!window.matchMedia("(min-width: 641px)").matches) return;
+    root.querySelectorAll("details[data-open-wide]:not([data-seen])").forEach((el) => {
+      el.open = true;
+      el.dataset.seen = "1";  // once: a section the user folds stays folded
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => openWide(document));
+  document.addEventListener("htmx:afterSwap", (event) => openWide(event.target));
 })();
