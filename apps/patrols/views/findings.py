@@ -28,6 +28,10 @@ from apps.regions.models import Region
 THUMBS = 3
 
 
+# Each row carries photo thumbnails, so a page holds fewer of them.
+FINDINGS_PER_PAGE = 20
+
+
 @login_required
 @require_GET
 def finding_list(request: AuthenticatedRequest) -> HttpResponse:
@@ -47,6 +51,7 @@ def finding_list(request: AuthenticatedRequest) -> HttpResponse:
         filterset=filterset,
         context={"may_read_reports": may_read_reports(request.user)},
         decorate=lambda rows: _decorate(request, rows),
+        per_page=FINDINGS_PER_PAGE,
     )
 
 
