@@ -137,6 +137,19 @@ class TicketStatus(models.TextChoices):
 
 # The unit holds the ticket in these states, so its clock runs and escalation applies.
 CLOCK_RUNNING = (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
+
+# How a status reads at a glance (tag colour and glyph, templates/tickets/_status.html): new to the office,
+# waiting for someone to take the next step, being fixed, finished, set aside.
+STATUS_GROUP = {
+    TicketStatus.REPORTED: "new",
+    TicketStatus.FILED: "new",
+    TicketStatus.DISPATCHED: "wait",
+    TicketStatus.SUBMITTED: "wait",
+    TicketStatus.IN_PROGRESS: "work",
+    TicketStatus.CLOSED: "done",
+    TicketStatus.SHELVED: "parked",
+    TicketStatus.VOID: "void",
+}
 FINISHED = (TicketStatus.CLOSED, TicketStatus.VOID)
 
 
@@ -235,6 +248,11 @@ class Ticket(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def status_group(self) -> str:
+        """new, wait, work, done, parked or void: which of the status tags' looks this status takes."""
+        return STATUS_GROUP.get(self.status, "new")  # type: ignore[call-overload]
 
     def is_overdue(self, now: datetime) -> bool:
         """The unit holds it and the deadline has passed."""
