@@ -1,7 +1,7 @@
-// Ticket list, office only: "select all on this page" and a count of the selected rows for bulk dispatch.
+// Ticket lists with picked rows (the office's bulk dispatch, a unit's 签收所选): "select all" and a count.
 // Listens on the document, so rows swapped in by htmx (filters, paging) work without re-binding.
 (() => {
-  const boxes = () => document.querySelectorAll('input[name="tickets"][form="bulk-form"]');
+  const boxes = () => document.querySelectorAll('input[name="tickets"][form]');
   const count = () => {
     const shown = document.querySelector("[data-selected-count]");
     if (!shown) return;

@@ -16,6 +16,7 @@ from apps.tickets.services.flow import (
     ticket_submit,
     ticket_supervise,
     ticket_void,
+    tickets_accept,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "ticket_submit",
     "ticket_supervise",
     "ticket_void",
+    "tickets_accept",
 ]

@@ -154,6 +154,21 @@ def ticket_accept(*, ticket: Ticket, actor: User, now: datetime | None = None) -
 
 
 @transaction.atomic
+def tickets_accept(*, tickets: Sequence[Ticket], actor: User, now: datetime | None = None) -> list[Ticket]:
+    """签收 several tickets at once: all of them or, if one cannot be signed, none (its number says which)."""
+    now = now or timezone.now()
+    signed = []
+    for ticket in tickets:
+        try:
+            signed.append(ticket_accept(ticket=ticket, actor=actor, now=now))
+        except DomainError as exc:
+            raise DomainError(f"{ticket.number}：{exc.message}") from exc
+        except PermissionDenied as exc:
+            raise PermissionDenied(f"{ticket.number}：{exc}") from exc
+    return signed
+
+
+@transaction.atomic
 def ticket_return(*, ticket: Ticket, actor: User, reason: str, now: datetime | None = None) -> Ticket:
     """退回 (退单): not the unit's problem; back to the office to re-route, and counted against the unit."""
     now = now or timezone.now()

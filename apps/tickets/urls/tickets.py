@@ -12,6 +12,7 @@ urlpatterns = [
     path("export/", lists.ticket_export, name="export"),
     path("bulk-dispatch/", lists.ticket_bulk_dispatch, name="bulk_dispatch"),
     path("inbox/", boards.ticket_inbox, name="inbox"),
+    path("inbox/accept/", boards.ticket_bulk_accept, name="bulk_accept"),
     path("overdue/", boards.ticket_overdue, name="overdue"),
     path("shelf/", boards.ticket_shelf, name="shelf"),
     path("rules/", rules.rule_list, name="rules"),

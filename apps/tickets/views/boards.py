@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
+from apps.core.exceptions import DomainError
 from apps.regions.models import Unit
 from apps.regions.permissions import require
 from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
-from apps.tickets.views.common import duration_text
+from apps.tickets.services import tickets_accept
+from apps.tickets.views.common import duration_text, error_text
 
 PER_PAGE = 50
 # Each inbox section shows the most urgent tickets; the counts and the list page cover the rest.
@@ -63,6 +68,32 @@ def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
         "limit": SECTION_LIMIT,
     }
     return TemplateResponse(request, "tickets/inbox.html", context)
+
+
+@login_required
+@require_POST
+def ticket_bulk_accept(request: AuthenticatedRequest) -> HttpResponse:
+    """签收 from the inbox: the row's own button (`only`) or every ticked row; all or none."""
+    user = request.user
+    require(user.has_role(Role.UNIT) and user.unit_id is not None)
+    raw = [request.POST["only"]] if request.POST.get("only") else request.POST.getlist("tickets")
+    try:
+        ids = sorted({int(value) for value in raw})
+    except ValueError:
+        raise Http404("工单不存在。") from None
+    if not ids:
+        messages.error(request, "请先勾选要签收的工单。")
+        return redirect("tickets:inbox")
+    chosen = list(Ticket.objects.visible_to(user).filter(pk__in=ids).order_by("number"))
+    if len(chosen) != len(ids):
+        raise Http404("所选工单不存在或不属于本单位。")
+    try:
+        tickets_accept(tickets=chosen, actor=user)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, f"未签收任何工单。{error_text(exc)}")
+    else:
+        messages.success(request, f"已签收 {len(chosen)} 件工单：{'、'.join(t.number for t in chosen)}。")
+    return redirect("tickets:inbox")
 
 
 def _overdue_rows(tickets: list[Ticket], now: Any) -> None:
