@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from apps.accounts.models import Role, User
 from apps.core.forms import MultipleFileField, MultipleFileInput
@@ -93,6 +94,36 @@ def add_service_error(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+POINTS_SHOWN = 20
+
+
+def point_choices(user: User, region_id: Any, q: str = "", selected: Any = None) -> dict[str, Any]:
+    """The report form's 点位 choices: the user's visible active points in a reportable region, by name.
+
+    At most POINTS_SHOWN, with `more` saying the search should narrow; the selected point stays listed.
+    """
+    region = reportable_regions(user).filter(pk=region_id).first() if str(region_id or "").isdigit() else None
+    if region is None:
+        return {"region": None, "points": [], "more": False, "selected": None}
+    points = (
+        Point.objects.visible_to(user)
+        .active()
+        .filter(grid__path__startswith=region.path)
+        .select_related("grid")
+        .order_by("name", "pk")
+    )
+    found = list(
+        points.filter(name__icontains=q.strip())[: POINTS_SHOWN + 1]
+        if q.strip()
+        else points[: POINTS_SHOWN + 1]
+    )
+    chosen = int(selected) if str(selected or "").isdigit() else None
+    shown = found[:POINTS_SHOWN]
+    if chosen and all(p.pk != chosen for p in shown):
+        shown += list(points.filter(pk=chosen))
+    return {"region": region, "points": shown, "more": len(found) > POINTS_SHOWN, "selected": chosen}
+
+
 class RegionChoiceField(forms.ModelChoiceField):
     """Regions indented by their depth in the tree."""
 
@@ -142,7 +173,18 @@ class TicketForm(forms.Form):
         category.queryset = ProblemCategory.objects.active().leaves()
         category.choices = [("", "请选择问题小类"), *category_choices(leaves_only=True, active_only=True)]
         regions = reportable_regions(user)
-        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
+        region_field = cast(forms.ModelChoiceField, self.fields["region"])
+        region_field.queryset = regions
+        # Choosing a region reloads the point choices for it (templates/tickets/_point_options.html).
+        region_field.widget.attrs.update(
+            {
+                "hx-get": reverse("tickets:point_options"),
+                "hx-target": "#point-options",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+                "hx-include": "#id_point_q",
+            }
+        )
         only = list(regions[:2])
         if len(only) == 1 and not self.is_bound:
             self.initial.setdefault("region", only[0].pk)  # a grid worker with one grid need not choose

@@ -18,3 +18,24 @@ document.querySelectorAll("[data-locate]").forEach((button) => {
     );
   });
 });
+
+// 所在区域: the search box above the list hides the regions whose name does not contain what is typed.
+document.querySelectorAll("[data-filter-select]").forEach((box) => {
+  const select = document.getElementById(box.dataset.filterSelect);
+  if (!select) return;
+  box.hidden = false;
+  box.addEventListener("input", () => {
+    const text = box.value.trim();
+    let first = null;
+    for (const option of select.options) {
+      const shown = !option.value || !text || option.textContent.includes(text);
+      option.hidden = !shown;
+      if (shown && option.value && !first) first = option;
+    }
+    // One match left: choose it, so the points below follow.
+    if (text && first && [...select.options].filter((o) => o.value && !o.hidden).length === 1 && select.value !== first.value) {
+      select.value = first.value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+});

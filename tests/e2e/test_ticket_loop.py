@@ -48,8 +48,11 @@ def test_office_dispatches_unit_fixes_grid_rechecks_ticket_closes(
     office.goto(f"{base}/tickets/new/")
     office.select_option("#id_category", label="暴露垃圾")
     office.fill("#id_title", "东湖农贸市场门口暴露垃圾")
-    office.select_option("#id_region", value=str(world.grid.pk))
-    office.select_option("#id_point", value=str(world.p1.pk))
+    # 所在区域 is found by typing; its points load for it and are searched by name.
+    office.fill("#id_region_q", "东湖1")
+    assert office.input_value("#id_region") == str(world.grid.pk)  # the one match is chosen
+    office.fill("#id_point_q", "农贸")
+    office.check(f"input[name=point][value='{world.p1.pk}']")
     office.set_input_files("#id_photos", photo(tmp_path, "before.jpg", "brown"))
     office.get_by_role("button", name="上报").click()
     office.wait_for_selector("text=待派遣")

@@ -9,6 +9,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", lists.ticket_list, name="list"),
     path("new/", create.ticket_create, name="create"),
+    path("new/points/", create.point_options, name="point_options"),
     path("export/", lists.ticket_export, name="export"),
     path("bulk-dispatch/", lists.ticket_bulk_dispatch, name="bulk_dispatch"),
     path("inbox/", boards.ticket_inbox, name="inbox"),

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.regions.permissions import require
 from apps.tickets import services
-from apps.tickets.forms import TicketForm, add_service_error, default_source
+from apps.tickets.forms import TicketForm, add_service_error, default_source, point_choices
 from apps.tickets.models import Ticket
 from apps.tickets.views.common import may_report
 
@@ -46,7 +46,21 @@ def ticket_create(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error("region", str(exc))
         else:
             return _reported(request, reported)
-    return TemplateResponse(request, "tickets/form.html", {"form": form})
+    region = form["region"].value()
+    choices = point_choices(request.user, region, selected=form["point"].value())
+    return TemplateResponse(request, "tickets/form.html", {"form": form, "point_choices": choices})
+
+
+@login_required
+@require_GET
+def point_options(request: AuthenticatedRequest) -> HttpResponse:
+    """The report form's 点位 choices for the chosen region and search text (an htmx fragment)."""
+    require(may_report(request.user))
+    choices = point_choices(
+        request.user, request.GET.get("region"), request.GET.get("point_q", ""), request.GET.get("point")
+    )
+    context = {**choices, "q": request.GET.get("point_q", "").strip()}
+    return TemplateResponse(request, "tickets/_point_options.html", context)
 
 
 def _reported(request: AuthenticatedRequest, reported: services.Reported) -> HttpResponse:
