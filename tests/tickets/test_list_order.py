@@ -93,3 +93,15 @@ def test_the_list_takes_a_fixed_number_of_queries(
         dispatched(actors, world, categories.garbage, when=at(23, hour) + timedelta(minutes=1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(LIST)
+
+
+def test_a_grid_worker_gets_a_short_filter_bar_and_no_office_tools(
+    login: Any, tickets: dict[str, Ticket]
+) -> None:
+    response = login("grid").get(LIST)
+    assert set(response.context["filter"].form.fields) == {"q", "status", "open", "overdue", "mine"}
+    html = response.content.decode()
+    for office_only in ["导出 Excel", reverse("tickets:shelf"), "批量派遣"]:
+        assert office_only not in html
+    office = login("office").get(LIST)
+    assert "unit" in office.context["filter"].form.fields

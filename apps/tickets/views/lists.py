@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.accounts.models import Role
 from apps.core.exceptions import DomainError
 from apps.core.pages import list_page
 from apps.regions.models import Unit
@@ -46,6 +47,7 @@ SORTS: dict[str, tuple[OrderBy | str, ...]] = {
 # Most urgent first: the earliest deadline (so the longest overdue) on top, the higher 督办 level first.
 DEFAULT_SORT = "deadline"
 NOT_FILTERS = {"page", "sort"}
+GRID_WORKER_FILTERS = {"q", "status", "open", "overdue", "mine"}
 
 
 def chosen_sort(request: AuthenticatedRequest) -> str:
@@ -68,7 +70,11 @@ def _filtered(request: AuthenticatedRequest) -> TicketFilter:
     data = request.GET.copy()
     if not set(data) - NOT_FILTERS:
         data["open"] = "true"
-    return TicketFilter(data, queryset=tickets, request=request)
+    filterset = TicketFilter(data, queryset=tickets, request=request)
+    if request.user.role_codes == {Role.GRID_WORKER}:
+        # A grid worker follows their own reports in their grids: a few filters, not the office's console.
+        filterset.filters = {k: v for k, v in filterset.filters.items() if k in GRID_WORKER_FILTERS}
+    return filterset
 
 
 @login_required
