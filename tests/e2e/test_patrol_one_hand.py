@@ -165,11 +165,17 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
 
     # Online: the report becomes a ticket at once. Its toast sits above the dock and lets taps through.
     report_snap(page, world.p1.pk, camera_photo(tmp_path, "a.jpg", (800, 600), "brown"))
-    toast = page.locator(".toast").last
-    toast.wait_for()
-    assert page.evaluate("getComputedStyle(document.querySelector('.toast')).pointerEvents") == "none"
-    toast_box, dock_box = toast.bounding_box(), page.locator("#point-dock").bounding_box()
-    assert toast_box["y"] + toast_box["height"] <= dock_box["y"]
+    # Read the toast and the dock in one go, while the toast is up (it lives 2.5 s; a busy machine is slow).
+    boxes = page.wait_for_function(
+        """() => {
+          const toast = document.querySelector('.toast'), dock = document.querySelector('#point-dock');
+          if (!toast || !dock) return null;
+          const t = toast.getBoundingClientRect(), d = dock.getBoundingClientRect();
+          return {bottom: t.bottom, dockTop: d.top, events: getComputedStyle(toast).pointerEvents};
+        }"""
+    ).json_value()
+    assert boxes["events"] == "none"
+    assert boxes["bottom"] <= boxes["dockTop"]
     page.wait_for_selector("#pending[data-count='0']")
     first = Ticket.objects.get()
     page.click("#rest-ok")

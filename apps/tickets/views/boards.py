@@ -26,9 +26,9 @@ from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
 from apps.tickets.services import tickets_accept
 from apps.tickets.views.common import duration_text, error_text
 
-PER_PAGE = 50
+PER_PAGE = 30  # a few screens on a phone
 # Each inbox section shows the most urgent tickets; the counts and the list page cover the rest.
-SECTION_LIMIT = 50
+SECTION_LIMIT = 10
 ROW_FIELDS = ("category", "region", "point", "responsible_unit")
 
 
