@@ -53,8 +53,6 @@ def run_due(jobs: list[Job], now: float) -> list[str]:
             ran.append(job.task)
         except Exception:  # one failing job must not stop the others or the loop
             log.exception("in-process beat: %s failed", job.task)
-        finally:
-            close_old_connections()
     return ran
 
 
@@ -64,7 +62,10 @@ def start(tick: float = 30.0) -> threading.Thread:
 
     def loop() -> None:
         while True:
+            # Like a request: this thread's connection is checked before and given back after each round.
+            close_old_connections()
             run_due(jobs, time.monotonic())
+            close_old_connections()
             time.sleep(tick)
 
     thread = threading.Thread(target=loop, name="in-process-beat", daemon=True)

@@ -18,8 +18,14 @@ from apps.checklists.progress import progress_of
 from apps.checklists.selectors import RISK_RULE, campaign_readiness
 from apps.core.dates import day_start
 from apps.patrols.models import Patrol
-from apps.patrols.selectors import coverage, current_week_start, iso_week_label, totals, week_bounds
-from apps.patrols.views.mobile import rechecks_waiting
+from apps.patrols.selectors import (
+    coverage,
+    current_week_start,
+    iso_week_label,
+    totals,
+    week_bounds,
+    worker_week,
+)
 from apps.regions.models import GridAssignment, Level, Region, Unit
 from apps.tickets.models import CLOCK_RUNNING, FINISHED, Supervision, Ticket, TicketStatus
 from apps.tickets.selectors import unit_kpis
@@ -202,13 +208,4 @@ def territory_home(user: User, now: datetime) -> dict[str, Any]:
 
 def grid_worker_home(user: User, now: datetime) -> dict[str, Any]:
     """A grid worker's week: patrol progress in their grids, re-checks waiting, their open reports."""
-    grids = Region.objects.visible_to(user).grids().filter(assignments__worker=user)
-    week = current_week_start(now)
-    rows = coverage(grids, week)
-    open_reports = Ticket.objects.visible_to(user).filter(reporter=user).exclude(status__in=FINISHED)
-    return {
-        "grids": rows,
-        "coverage": totals(rows),
-        "rechecks": rechecks_waiting(user).count(),
-        "open_reports": open_reports.count(),
-    }
+    return worker_week(user, now)

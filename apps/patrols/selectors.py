@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
@@ -21,7 +22,10 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.core.dates import day_start
 from apps.patrols.models import Finding, Outcome, Patrol, PatrolVisit
+from apps.patrols.permissions import my_grid_ids
 from apps.regions.models import GridAssignment, Level, Point, Region
+from apps.tickets.models import FINISHED, Ticket, TicketStatus
+from apps.tickets.querysets import TicketQuerySet
 
 
 def week_start_of(day: date) -> date:
@@ -228,3 +232,23 @@ def worker_stats(grids: QuerySet[Region], week_start: date) -> list[WorkerWeek]:
         row.findings = findings.get(pk, {}).get("n", 0)
         row.grids.sort()
     return sorted(result.values(), key=lambda row: (row.patrols, row.visited, row.name))
+
+
+def rechecks_waiting(user: User) -> TicketQuerySet:
+    """Tickets in the worker's grids waiting for 核查 (a ticket's grid read as ticket_grid_id reads it)."""
+    grids = my_grid_ids(user)
+    in_my_grids = Q(point__grid_id__in=grids) | Q(point__isnull=True, region_id__in=grids)
+    return Ticket.objects.visible_to(user).filter(in_my_grids, status=TicketStatus.SUBMITTED)
+
+
+def worker_week(user: User, now: datetime) -> dict[str, Any]:
+    """A grid worker's week: patrol progress in their grids, re-checks waiting, their open reports."""
+    grids = Region.objects.visible_to(user).grids().filter(assignments__worker=user)
+    rows = coverage(grids, current_week_start(now))
+    open_reports = Ticket.objects.visible_to(user).filter(reporter=user).exclude(status__in=FINISHED)
+    return {
+        "grids": rows,
+        "coverage": totals(rows),
+        "rechecks": rechecks_waiting(user).count(),
+        "open_reports": open_reports.count(),
+    }

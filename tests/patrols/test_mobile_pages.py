@@ -14,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.tickets.models import PhotoKind, Ticket, TicketEvent, TicketStatus
@@ -214,3 +215,9 @@ def test_recheck_list_query_count_does_not_grow_with_tickets(
         waiting_ticket(actors, world, templates)
     assert Ticket.objects.filter(status=TicketStatus.SUBMITTED).count() == 5
     assert count() == one
+
+
+def test_the_phone_home_shows_the_weeks_progress_and_open_reports(login: Any, world: Any) -> None:
+    html = login("grid").get(reverse("mobile:home")).content.decode()
+    assert "本周已巡 <b>0/1</b> 个点位" in html  # 东湖1格 has one point, not yet walked this week
+    assert '我上报未办结 <b id="open-reports">0</b> 件' in html

@@ -13,20 +13,19 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import get_template, render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
-from apps.patrols.permissions import is_grid_worker, my_grid_ids
-from apps.tickets.models import Ticket, TicketStatus
-from apps.tickets.querysets import TicketQuerySet
+from apps.patrols.permissions import is_grid_worker
+from apps.patrols.selectors import worker_week
 
 THEME = "#0f6b5c"
 # What the service worker precaches: the scripts and styles every /m/ page loads, and the icons.
@@ -54,20 +53,14 @@ def require_grid_worker(user: User) -> None:
         raise PermissionDenied("手机巡查页面仅供网格员使用。")
 
 
-def rechecks_waiting(user: User) -> TicketQuerySet:
-    """Tickets in the worker's grids waiting for 核查 (a ticket's grid read as ticket_grid_id reads it)."""
-    grids = my_grid_ids(user)
-    in_my_grids = Q(point__grid_id__in=grids) | Q(point__isnull=True, region_id__in=grids)
-    return Ticket.objects.visible_to(user).filter(in_my_grids, status=TicketStatus.SUBMITTED)
-
-
 @login_required
 @ensure_csrf_cookie
 @require_GET
 def mobile_home(request: AuthenticatedRequest) -> TemplateResponse:
     """The app shell: today's grids and points, the patrol screens, the sync queue and the 待核查 count."""
     require_grid_worker(request.user)
-    context = {"recheck_count": rechecks_waiting(request.user).count()}
+    week = worker_week(request.user, timezone.now())
+    context = {"recheck_count": week["rechecks"], "week": week}
     return TemplateResponse(request, "mobile/home.html", context)
 
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.http import AuthenticatedRequest
 from apps.core.exceptions import DomainError
 from apps.patrols.permissions import my_grid_ids
-from apps.patrols.views.mobile import rechecks_waiting, require_grid_worker
+from apps.patrols.selectors import rechecks_waiting
+from apps.patrols.views.mobile import require_grid_worker
 from apps.tickets.forms import RecheckForm, add_service_error
 from apps.tickets.models import EventAction, PhotoKind, Ticket, TicketEvent, TicketPhoto, TicketStatus
 from apps.tickets.permissions import ticket_grid_id
