@@ -268,6 +268,28 @@ def test_street_staff_see_their_territory_only(login: Any, week: Week) -> None:
     assert sorted(g.name for g in response.context["page"]) == ["东湖1格", "东湖2格", "湖滨1格"]
 
 
+def test_coverage_pages_its_grids_and_workers_separately(
+    login: Any, actors: dict[str, User], world: World, week: Week
+) -> None:
+    community = Region.objects.get(pk=world.community.pk)
+    for n in range(16):
+        grid = region_create(parent=community, code=f"GP{n:02}", name=f"分页网格{n:02}")
+        PointFactory(grid=grid, type="main_road")
+        worker = User.objects.create_user(username=f"t_page{n:02}")
+        GridAssignment.objects.create(grid=grid, worker=worker)
+    client = login("office")
+    first = page(client, COVERAGE, week=WEEK)
+    assert len(first.context["page"]) == 15
+    assert first.context["page"].paginator.count == 20  # the world's four grids and sixteen more
+    assert len(first.context["workers"]) == 15
+    assert first.context["workers"].paginator.count == 18
+    second = page(client, COVERAGE, week=WEEK, page=2, wpage=2)
+    assert len(second.context["page"]) == 5
+    assert len(second.context["workers"]) == 3
+    names = {g.name for g in first.context["page"]} | {g.name for g in second.context["page"]}
+    assert len(names) == 20  # no grid on both pages, none left out
+
+
 def test_coverage_query_count_does_not_grow(
     login: Any, actors: dict[str, User], world: World, templates: Templates, week: Week
 ) -> None:

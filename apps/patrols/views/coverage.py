@@ -38,9 +38,9 @@ from apps.patrols.views.office import (
 )
 from apps.regions.models import Level, Point, Region
 
-# Short pages: a phone shows a page of grids or workers in a few screens.
-GRIDS_PER_PAGE = 20
-WORKERS_PER_PAGE = 20
+# Short pages: with the chart, a page of grids and one of workers stay within about five phone screens.
+GRIDS_PER_PAGE = 15
+WORKERS_PER_PAGE = 15
 CHART_COMMUNITIES = 30
 # A phone clock this far from the server's is worth showing (an offline patrol, or a wrong clock).
 CLOCK_GAP = timedelta(minutes=1)

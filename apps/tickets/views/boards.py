@@ -26,7 +26,7 @@ from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
 from apps.tickets.services import tickets_accept
 from apps.tickets.views.common import duration_text, error_text
 
-PER_PAGE = 30  # a few screens on a phone
+PER_PAGE = 20  # each row is a card of five lines on a phone: 20 keep the board near five screens
 # Each inbox section shows the most urgent tickets; the counts and the list page cover the rest.
 SECTION_LIMIT = 10
 ROW_FIELDS = ("category", "region", "point", "responsible_unit")
