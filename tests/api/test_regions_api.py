@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from tests.accounts.factories import PASSWORD
+from tests.api_errors import fields_of
 from tests.conftest import World
 from tests.regions.factories import PointFactory
 
@@ -54,7 +55,7 @@ def test_token_endpoint_refuses_wrong_password_in_chinese(actors: dict[str, User
 def test_token_endpoint_requires_both_fields(db: Any) -> None:
     response = APIClient().post("/api/v1/auth/token/", {"username": "x"}, format="json")
     assert response.status_code == 400
-    assert "password" in response.json()
+    assert "password" in fields_of(response)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +135,7 @@ def test_point_patch_rejects_bad_input_with_chinese_message(api: Any, world: Wor
         f"/api/v1/points/{world.p1.pk}/", {"lat": "123", "lng": "500"}, format="json"
     )
     assert response.status_code == 400
-    assert "90" in str(response.json()["lat"])
+    assert "90" in str(fields_of(response)["lat"])
     world.p1.refresh_from_db()
     assert world.p1.lat != 123
 

@@ -22,6 +22,7 @@ from apps.checklists.models import Evidence, EvidenceStatus, Task, TaskStatus
 from apps.checklists.services import evidence_review, evidence_upload
 from apps.regions.models import UnitType
 from tests.accounts.factories import PASSWORD, make_user
+from tests.api_errors import fields_of
 from tests.checklists.conftest import Book
 from tests.checklists.factories import ItemFactory, RequirementFactory, TaskFactory
 from tests.checklists.files import exe_bytes, pdf_bytes, png_bytes, upload, xlsx_bytes
@@ -380,7 +381,7 @@ def test_file_over_the_size_limit_is_refused_in_chinese(api: Any, book: Book, se
 def test_requirement_of_another_item_is_refused(api: Any, book: Book) -> None:
     response = _post_files(api("unit"), book.task, book.plan.pk, upload("方案.pdf", pdf_bytes()))
     assert response.status_code == 400
-    assert response.json()["requirement"] == ["该材料要求不属于本任务的条款。"]
+    assert fields_of(response)["requirement"] == ["该材料要求不属于本任务的条款。"]
     assert _stored_files() == []
 
 
@@ -395,10 +396,10 @@ def test_upload_without_files_or_requirement_is_a_400(api: Any, book: Book) -> N
     url = f"/api/v1/tasks/{book.task.pk}/evidence/"
     response = client.post(url, {"requirement": book.ledger.pk}, format="multipart")
     assert response.status_code == 400
-    assert "files" in response.json()
+    assert "files" in fields_of(response)
     response = client.post(url, {"files": [upload("台账.pdf", pdf_bytes())]}, format="multipart")
     assert response.status_code == 400
-    assert "requirement" in response.json()
+    assert "requirement" in fields_of(response)
     assert Evidence.objects.count() == 0
 
 
@@ -583,7 +584,7 @@ def test_return_needs_a_comment_in_chinese(api: Any, book: Book, actors: dict[st
     evidence = _upload_ledger(book, actors["unit"])
     response = api("office").post(f"/api/v1/evidence/{evidence.pk}/return/", {"comment": "  "}, format="json")
     assert response.status_code == 400
-    assert response.json()["comment"] == ["退回时请填写意见，告诉责任单位要补什么。"]
+    assert fields_of(response)["comment"] == ["退回时请填写意见，告诉责任单位要补什么。"]
     evidence.refresh_from_db()
     assert evidence.status == EvidenceStatus.PENDING
 
@@ -645,7 +646,7 @@ def test_bulk_return_needs_a_comment(api: Any, book: Book, actors: dict[str, Use
     evidence = _upload_ledger(book, actors["unit"])
     response = _bulk(api("office"), [evidence.pk], "return")
     assert response.status_code == 400
-    assert response.json()["comment"] == ["退回时请填写意见，告诉责任单位要补什么。"]
+    assert fields_of(response)["comment"] == ["退回时请填写意见，告诉责任单位要补什么。"]
 
 
 def test_bulk_review_with_an_unknown_id_is_a_404_and_changes_nothing(
@@ -674,8 +675,8 @@ def test_bulk_review_rejects_a_bad_decision_and_empty_ids(
 ) -> None:
     evidence = _upload_ledger(book, actors["unit"])
     client = api("office")
-    assert "decision" in _bulk(client, [evidence.pk], "maybe").json()
-    assert "ids" in _bulk(client, [], "approve").json()
+    assert "decision" in fields_of(_bulk(client, [evidence.pk], "maybe"))
+    assert "ids" in fields_of(_bulk(client, [], "approve"))
 
 
 # --- schema ---

@@ -42,6 +42,7 @@ from apps.tickets.services import (
     ticket_request_shelve,
     ticket_submit,
 )
+from tests.api_errors import error_of, fields_of
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -364,7 +365,7 @@ def test_who_may_report_where(
     assert response.status_code == status, response.content
     assert Ticket.objects.count() == (1 if status == 201 else 0)
     if message:
-        assert response.json() == {"detail": message}
+        assert error_of(response)["detail"] == message
 
 
 def test_reporting_under_a_main_category_or_without_a_title_is_a_400(
@@ -374,10 +375,10 @@ def test_reporting_under_a_main_category_or_without_a_title_is_a_400(
     data = {"source": "office", "category": garbage.parent_id, "title": "x", "region": world.grid.pk}
     response = client.post("/api/v1/tickets/", data, format="json")
     assert response.status_code == 400
-    assert response.json() == {"category": ["请选择一个启用中的问题小类。"]}
+    assert fields_of(response) == {"category": ["请选择一个启用中的问题小类。"]}
     response = client.post("/api/v1/tickets/", {**data, "category": garbage.pk, "title": ""}, format="json")
     assert response.status_code == 400
-    assert "title" in response.json()
+    assert "title" in fields_of(response)
     assert not Ticket.objects.exists()
 
 
@@ -608,7 +609,7 @@ def test_accepting_twice_is_a_400_that_names_the_state(
     before = snapshot(ticket)
     response = client.post(url(ticket, "accept"))
     assert response.status_code == 400
-    assert response.json() == {"detail": "工单当前为「整改中」，不能签收（仅限待签收）。"}
+    assert error_of(response)["detail"] == "工单当前为「整改中」，不能签收（仅限待签收）。"
     assert snapshot(ticket) == before
 
 
@@ -619,7 +620,7 @@ def test_submitting_without_a_photo_is_a_400(
     before = snapshot(ticket)
     response = api("unit").post(url(ticket, "submit"), {"comment": "好了"}, format="multipart")
     assert response.status_code == 400
-    assert response.json() == {"photos": ["请上传至少一张整改后照片。"]}
+    assert fields_of(response) == {"photos": ["请上传至少一张整改后照片。"]}
     assert snapshot(ticket) == before
 
 
@@ -661,7 +662,7 @@ def test_closed_tickets_cannot_be_voided_or_supervised(
     assert response.status_code == 400
     assert "不能作废" in response.json()["detail"]
     response = api("leader").post(url(ticket, "supervise"), {"level": 2}, format="json")
-    assert response.json() == {"detail": "已销号或作废的工单不能督办。"}
+    assert error_of(response)["detail"] == "已销号或作废的工单不能督办。"
     assert snapshot(ticket) == before
 
 
@@ -674,7 +675,7 @@ def test_recheck_needs_an_explicit_verdict_and_a_reason_to_fail(
     # A form without `passed` is not read as "not passed" (as a missing checkbox would be).
     response = client.post(url(ticket, "recheck"), {"comment": "仍有垃圾"}, format="multipart")
     assert response.status_code == 400
-    assert "passed" in response.json()
+    assert "passed" in fields_of(response)
     response = client.post(url(ticket, "recheck"), {"passed": "false", "comment": " "}, format="multipart")
     assert response.status_code == 400
     assert "返工原因" in messages(response)
@@ -703,7 +704,7 @@ def test_missing_step_input_is_a_400(
     before = snapshot(ticket)
     response = api("unit").post(url(ticket, step), {}, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in fields_of(response)
     assert snapshot(ticket) == before
 
 

@@ -3,13 +3,16 @@
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.fields import StrictCharField
 
 
 class TokenRequestSerializer(serializers.Serializer):
     """Credentials exchanged for an API token."""
 
-    username = serializers.CharField(label="用户名")
-    password = serializers.CharField(label="密码", style={"input_type": "password"}, trim_whitespace=False)
+    username = StrictCharField(label="用户名", max_length=150)
+    password = StrictCharField(
+        label="密码", style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
 
 
 class TokenSerializer(serializers.Serializer):

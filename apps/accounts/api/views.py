@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from apps.core.api.exceptions import validated
 
 
 class LoginRateThrottle(AnonRateThrottle):
@@ -30,7 +31,7 @@ class ObtainTokenView(views.APIView):
     def post(self, request: Request) -> Response:
         """Exchange credentials for the user's API token."""
         data = TokenRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        validated(data)
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             # 400 as in DRF's obtain_auth_token: a bad request, with no auth scheme to challenge.

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from apps.checklists.models import Campaign, Category, Evidence, Requirement, Task
 from apps.checklists.progress import TaskProgress
+from apps.core.api.fields import StrictCharField
 from apps.regions.models import Unit
 
 
@@ -181,15 +182,13 @@ class EvidenceUploadSerializer(serializers.Serializer):
 class ProgressNoteSerializer(serializers.Serializer):
     """The lead unit's 进展说明."""
 
-    note = serializers.CharField(label="进展说明", allow_blank=True, max_length=2000, trim_whitespace=True)
+    note = StrictCharField(label="进展说明", allow_blank=True, max_length=2000, trim_whitespace=True)
 
 
 class ReviewCommentSerializer(serializers.Serializer):
     """The reviewer's comment; required when returning (the service says so in Chinese)."""
 
-    comment = serializers.CharField(
-        label="审核意见", required=False, allow_blank=True, default="", max_length=500
-    )
+    comment = StrictCharField(label="审核意见", required=False, allow_blank=True, default="", max_length=500)
 
 
 class ReviewDecision(models.TextChoices):

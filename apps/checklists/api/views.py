@@ -36,6 +36,7 @@ from apps.checklists.services import (
     evidence_upload,
     task_set_progress,
 )
+from apps.core.api.exceptions import validated
 
 FORBIDDEN = OpenApiResponse(description="无权执行此操作")
 BAD_INPUT = OpenApiResponse(description="输入有误（中文说明）")
@@ -102,7 +103,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """Upload files for one requirement slot: each is checked by content, and all or none are kept."""
         task = self.get_object()
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         data = serializer.validated_data
         stored = evidence_upload(
             task=task,
@@ -122,7 +123,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         """Record the lead unit's progress note."""
         task = self.get_object()
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         task = task_set_progress(
             task=task, actor=cast(User, request.user), note=serializer.validated_data["note"]
         )
@@ -149,7 +150,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
         """Approve or return the evidence in the URL with the posted comment."""
         evidence = self.get_object()
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         evidence_review(
             evidence=evidence,
             actor=cast(User, request.user),
@@ -191,7 +192,7 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
     def review(self, request: Request) -> Response:
         """The same decision for several pieces at once: if any cannot be reviewed, none changes."""
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         data = serializer.validated_data
         ids = set(data["ids"])
         evidence = list(self.get_queryset().filter(pk__in=ids))

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api.fields import CoordinateField, RecordedAtField, StrictCharField, StrictUUIDField
 from apps.patrols.models import (
     CheckItem,
     CheckResult,
@@ -18,17 +19,19 @@ from apps.patrols.models import (
     PatrolVisit,
 )
 from apps.regions.models import Point, Region
-from apps.tickets.api.serializers import CoordinateField, photos_field
+from apps.tickets.api.serializers import photos_field
 from apps.tickets.models import ProblemCategory
 
 COORDINATE_ERRORS = {
     "lat": {
         "min_value": "纬度超出范围（应在 -90 到 90 之间）。",
         "max_value": "纬度超出范围（应在 -90 到 90 之间）。",
+        "out_of_range": "纬度超出范围（应在 -90 到 90 之间）。",
     },
     "lng": {
         "min_value": "经度超出范围（应在 -180 到 180 之间）。",
         "max_value": "经度超出范围（应在 -180 到 180 之间）。",
+        "out_of_range": "经度超出范围（应在 -180 到 180 之间）。",
     },
 }
 
@@ -172,15 +175,15 @@ class FindingSerializer(serializers.ModelSerializer):
 
 def uuid_list(label: str) -> serializers.ListField:
     """The phone's UUIDs for the photos sent alongside, in the same order."""
-    return serializers.ListField(label=label, child=serializers.UUIDField(), required=False, default=list)
+    return serializers.ListField(label=label, child=StrictUUIDField(), required=False, default=list)
 
 
 class PatrolStartSerializer(serializers.Serializer):
     """开始巡查: the phone's UUID and one of the worker's grids."""
 
-    uuid = serializers.UUIDField(label="客户端编号")
+    uuid = StrictUUIDField(label="客户端编号")
     grid = serializers.IntegerField(label="网格")
-    client_started_at = serializers.DateTimeField(label="手机开始时间", required=False, allow_null=True)
+    client_started_at = RecordedAtField(label="手机开始时间", required=False, allow_null=True)
 
 
 class CheckResultSerializer(serializers.Serializer):
@@ -194,7 +197,7 @@ class VisitInputSerializer(serializers.Serializer):
     """A point walked, with one result per check item tapped."""
 
     point = serializers.IntegerField(label="点位")
-    visited_at = serializers.DateTimeField(label="巡查时间", required=False, allow_null=True, default=None)
+    visited_at = RecordedAtField(label="巡查时间", required=False, allow_null=True, default=None)
     results = CheckResultSerializer(label="检查结果", many=True, required=False, default=list)
 
 
@@ -204,14 +207,14 @@ class PatrolFinishSerializer(serializers.Serializer):
     track = serializers.ListField(
         label="轨迹 [[纬度, 经度, 时间戳]]", child=serializers.ListField(), required=False, default=list
     )
-    client_ended_at = serializers.DateTimeField(label="手机结束时间", required=False, allow_null=True)
+    client_ended_at = RecordedAtField(label="手机结束时间", required=False, allow_null=True)
 
 
 class FindingInputSerializer(serializers.Serializer):
     """A finding as the phone sends it: multipart with photos, or JSON without."""
 
-    uuid = serializers.UUIDField(label="客户端编号")
-    patrol = serializers.UUIDField(label="巡查编号", required=False, allow_null=True, default=None)
+    uuid = StrictUUIDField(label="客户端编号")
+    patrol = StrictUUIDField(label="巡查编号", required=False, allow_null=True, default=None)
     point = serializers.IntegerField(label="点位", required=False, allow_null=True, default=None)
     grid = serializers.IntegerField(label="网格（无点位时）", required=False, allow_null=True, default=None)
     category = serializers.PrimaryKeyRelatedField(
@@ -228,15 +231,13 @@ class FindingInputSerializer(serializers.Serializer):
         error_messages={"does_not_exist": "检查项不存在。"},
     )
     outcome = serializers.ChoiceField(label="处理方式", choices=Outcome.choices)
-    description = serializers.CharField(
-        label="描述", required=False, allow_blank=True, default="", max_length=1000
-    )
+    description = StrictCharField(label="描述", required=False, allow_blank=True, default="", max_length=1000)
     lat = CoordinateField(label="纬度", limit=90, error_messages=COORDINATE_ERRORS["lat"])
     lng = CoordinateField(label="经度", limit=180, error_messages=COORDINATE_ERRORS["lng"])
     accuracy_m = serializers.IntegerField(
         label="定位精度(米)", required=False, allow_null=True, default=None, min_value=0, max_value=100000
     )
-    taken_at = serializers.DateTimeField(label="发现时间", required=False, allow_null=True, default=None)
+    taken_at = RecordedAtField(label="发现时间", required=False, allow_null=True, default=None)
     photos = photos_field("问题照片")
     photo_uuids = uuid_list("问题照片编号")
     after_photos = photos_field("整改后照片")
@@ -252,9 +253,9 @@ class FindingInputSerializer(serializers.Serializer):
 class FindingPhotoInputSerializer(serializers.Serializer):
     """One more photo for a finding (multipart)."""
 
-    uuid = serializers.UUIDField(label="照片编号")
+    uuid = StrictUUIDField(label="照片编号")
     kind = serializers.ChoiceField(label="类型", choices=FindingPhotoKind.choices)
     image = serializers.FileField(label="照片", allow_empty_file=True, use_url=False)
     lat = CoordinateField(label="纬度", limit=90, error_messages=COORDINATE_ERRORS["lat"])
     lng = CoordinateField(label="经度", limit=180, error_messages=COORDINATE_ERRORS["lng"])
-    taken_at = serializers.DateTimeField(label="拍摄时间", required=False, allow_null=True, default=None)
+    taken_at = RecordedAtField(label="拍摄时间", required=False, allow_null=True, default=None)

@@ -14,11 +14,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import User
+from apps.core.api.exceptions import validated
+from apps.core.api.parsers import JSONParser
 from apps.patrols.api.serializers import (
     CheckTemplateSerializer,
     FindingInputSerializer,
@@ -169,7 +171,7 @@ class PatrolViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _input(self, request: Request) -> dict[str, Any]:
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         return dict(serializer.validated_data)
 
 
@@ -215,7 +217,7 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """上报一条巡查发现; 上报 opens a ticket, 已现场整改 needs an after-photo. Same UUID again → 200."""
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         data = dict(serializer.validated_data)
         user = cast(User, request.user)
         stored = Finding.objects.filter(uuid=data["uuid"], worker=user).first()
@@ -260,7 +262,7 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """One more photo for the caller's finding (and its ticket); the same photo UUID is stored once."""
         finding = self.get_object()
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         data = serializer.validated_data
         photo, created = finding_add_photo(
             worker=cast(User, request.user),

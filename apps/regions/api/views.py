@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.models import User
+from apps.core.api.exceptions import validated
 from apps.regions.api.serializers import (
     PointSerializer,
     PointUpdateSerializer,
@@ -65,7 +66,7 @@ class PointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = PointUpdateSerializer(
             point, data=request.data, partial=True, context={"request": request}
         )
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         point = point_update(
             point=point, actor=cast(User, request.user), data=dict(serializer.validated_data)
         )

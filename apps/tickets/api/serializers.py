@@ -3,7 +3,6 @@ inputs of their steps."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -11,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from apps.core.api.fields import CoordinateField, DeadlineField, StrictCharField
 from apps.regions.models import Point, Region, Unit
 from apps.tickets.actions import ACTIONS, allowed_actions
 from apps.tickets.models import (
@@ -27,6 +27,7 @@ from apps.tickets.routing import route
 # Free text of a step (comments, reasons); the model's reason columns hold 300 characters.
 COMMENT_MAX = 1000
 REASON_MAX = 300
+DESCRIPTION_MAX = 2000
 
 
 # --- output ---
@@ -228,27 +229,6 @@ class RequiredBooleanField(serializers.BooleanField):
     default_empty_html = empty
 
 
-class CoordinateField(serializers.DecimalField):
-    """Degrees as phones send them (15 decimals), rounded to the model's 6 (0.1 m) instead of refused."""
-
-    STEP = Decimal("0.000001")
-
-    def __init__(self, *, limit: int, **kwargs: Any) -> None:
-        super().__init__(
-            max_digits=9,
-            decimal_places=6,
-            min_value=Decimal(-limit),
-            max_value=Decimal(limit),
-            required=False,
-            allow_null=True,
-            default=None,
-            **kwargs,
-        )
-
-    def validate_precision(self, value: Decimal) -> Decimal:
-        return super().validate_precision(value.quantize(self.STEP, rounding=ROUND_HALF_UP))
-
-
 def photos_field(label: str) -> serializers.ListField:
     """Photo uploads; empty or fake files pass here so the content check refuses them in Chinese."""
     return serializers.ListField(
@@ -261,14 +241,12 @@ def photos_field(label: str) -> serializers.ListField:
 
 def comment_field(label: str = "说明") -> serializers.CharField:
     """Optional free text."""
-    return serializers.CharField(
-        label=label, required=False, allow_blank=True, default="", max_length=COMMENT_MAX
-    )
+    return StrictCharField(label=label, required=False, allow_blank=True, default="", max_length=COMMENT_MAX)
 
 
 def reason_field(label: str) -> serializers.CharField:
     """A reason the step needs; a blank one is refused by the service, which says what is missing."""
-    return serializers.CharField(label=label, allow_blank=True, max_length=REASON_MAX)
+    return StrictCharField(label=label, allow_blank=True, max_length=REASON_MAX)
 
 
 class TicketCreateSerializer(serializers.Serializer):
@@ -277,15 +255,15 @@ class TicketCreateSerializer(serializers.Serializer):
     # The metaclass moves declared fields off the class: no shadowing of Field.source at run time.
     source = serializers.ChoiceField(label="来源", choices=TicketSource.choices)  # type: ignore[assignment]
     category = serializers.PrimaryKeyRelatedField(label="问题小类", queryset=ProblemCategory.objects.all())
-    title = serializers.CharField(label="问题标题", max_length=100)
-    description = serializers.CharField(label="问题描述", required=False, allow_blank=True, default="")
+    title = StrictCharField(label="问题标题", max_length=100)
+    description = StrictCharField(
+        label="问题描述", required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX
+    )
     region = serializers.PrimaryKeyRelatedField(label="所在区域", queryset=Region.objects.all())
     point = serializers.PrimaryKeyRelatedField(
         label="点位", queryset=Point.objects.all(), required=False, allow_null=True, default=None
     )
-    address = serializers.CharField(
-        label="位置描述", required=False, allow_blank=True, default="", max_length=200
-    )
+    address = StrictCharField(label="位置描述", required=False, allow_blank=True, default="", max_length=200)
     lat = CoordinateField(label="纬度", limit=90)
     lng = CoordinateField(label="经度", limit=180)
     photos = photos_field("整改前照片")
@@ -301,7 +279,7 @@ class DispatchSerializer(serializers.Serializer):
     """The unit to send the ticket to; without a deadline the category's time limit applies."""
 
     unit = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Unit.objects.all())
-    deadline = serializers.DateTimeField(label="整改时限", required=False, allow_null=True, default=None)
+    deadline = DeadlineField(label="整改时限", required=False, allow_null=True, default=None)
     comment = comment_field("派遣说明")
 
 
@@ -329,7 +307,7 @@ class RecheckSerializer(serializers.Serializer):
 class ExtensionSerializer(serializers.Serializer):
     """A later deadline the unit asks for, and why."""
 
-    until = serializers.DateTimeField(label="申请延期至")
+    until = DeadlineField(label="申请延期至")
     reason = reason_field("延期理由")
 
 

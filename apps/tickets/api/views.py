@@ -17,12 +17,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from apps.accounts.models import User
+from apps.core.api.exceptions import validated
+from apps.core.api.parsers import JSONParser
 from apps.tickets.api.filters import TicketFilter
 from apps.tickets.api.serializers import (
     CommentSerializer,
@@ -135,7 +137,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         values: dict[str, Any] = {}
         if with_input:
             serializer = self.get_serializer(data=self.request.data)
-            serializer.is_valid(raise_exception=True)
+            validated(serializer)
             values = dict(serializer.validated_data)
         service(ticket=ticket, actor=cast(User, self.request.user), **values)
         return self._detail(ticket.pk)
@@ -155,7 +157,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """上报: a new ticket (201; the office's at 待派遣), or a further report on an open one (200)."""
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        validated(serializer)
         reported = ticket_report(actor=cast(User, request.user), **serializer.validated_data)
         if reported.joined and not self.get_queryset().filter(pk=reported.ticket.pk).exists():
             return Response({"number": reported.ticket.number, "joined": True}, status=status.HTTP_200_OK)

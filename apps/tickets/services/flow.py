@@ -50,10 +50,10 @@ def _expect(ticket: Ticket, *states: str, doing: str) -> None:
         raise DomainError(f"工单当前为「{ticket.get_status_display()}」，不能{doing}（仅限{allowed}）。")
 
 
-def _reason(text: str, what: str) -> str:
-    """A required reason, trimmed."""
+def _reason(text: str, what: str, *, field: str = "reason") -> str:
+    """A required reason, trimmed; a blank one is refused under the input field it came from."""
     if not text.strip():
-        raise ValidationError({"comment": f"请填写{what}。"})
+        raise ValidationError({field: f"请填写{what}。"})
     return text.strip()
 
 
@@ -235,7 +235,7 @@ def ticket_recheck(
             ticket, actor, EventAction.PASS, S.CLOSED, now=now, unit=ticket.responsible_unit, comment=comment
         )
     else:
-        reason = _reason(comment, "返工原因（哪里没有整改到位）")
+        reason = _reason(comment, "返工原因（哪里没有整改到位）", field="comment")
         ticket.rework_count += 1
         ticket.submitted_at = None
         event = _move(
@@ -298,7 +298,7 @@ def ticket_decide_extension(
         ticket.warned_at = None
     action = EventAction.EXTENSION_APPROVE if approve else EventAction.EXTENSION_REFUSE
     if not approve:
-        comment = _reason(comment, "不批准的理由")
+        comment = _reason(comment, "不批准的理由", field="comment")
     ticket.extension_until, ticket.extension_reason = None, ""
     ticket.save()
     event = record(ticket, actor, action, at=now, unit=ticket.responsible_unit, comment=comment)
@@ -360,7 +360,7 @@ def ticket_decide_shelve(
             EventAction.SHELVE_REFUSE,
             at=now,
             unit=ticket.responsible_unit,
-            comment=_reason(comment, "不批准的理由"),
+            comment=_reason(comment, "不批准的理由", field="comment"),
         )
     tell_unit(ticket, event, "挂账申请已批准" if approve else "挂账申请未批准，请继续整改")
     return ticket

@@ -1,0 +1,121 @@
+"""Strict input fields: the type the schema says, numbers and dates in a sane range before any arithmetic.
+
+DRF is lenient where the API must not be: a CharField takes `0` as "0", a UUIDField takes an integer, a
+DecimalField quantizes 1e400 (and fails inside decimal), a DateTimeField takes the year 9999 (and working-time
+arithmetic overflows on it). These refuse such input at the edge, in Chinese.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+# How far ahead a deadline or an extension may lie: a campaign cycle is at most two years.
+HORIZON = timedelta(days=2 * 366)
+# How far back or ahead a phone's clock may put a photo or a finding (older ones are not this campaign's).
+PAST_LIMIT = timedelta(days=366)
+FUTURE_SLACK = timedelta(days=1)
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must be sent as a JSON string (or a form value), never as a number."""
+
+    default_error_messages = {"invalid": "请以文字填写。"}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID written as a string (DRF would also take an integer and make one up from it)."""
+
+    default_error_messages = {"invalid": "须为 UUID 格式的字符串，如 3f2b8a9e-1c4d-4e5f-8a6b-7c8d9e0f1a2b。"}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CoordinateField(serializers.DecimalField):
+    """Degrees as phones send them (15 decimals), range-checked, then rounded to the model's 6 (0.1 m)."""
+
+    STEP = Decimal("0.000001")
+
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        self.limit = Decimal(limit)
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"] = {
+            "invalid": "须为数字（度）。",
+            "max_string_length": "数字过长。",
+            "out_of_range": f"须在 -{limit} 到 {limit} 度之间。",
+            **kwargs["error_messages"],
+        }
+        super().__init__(
+            max_digits=9,
+            decimal_places=6,
+            min_value=-self.limit,
+            max_value=self.limit,
+            required=False,
+            allow_null=True,
+            default=None,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool) or not isinstance(data, str | int | float | Decimal):
+            self.fail("invalid")
+        text = str(data).strip()
+        if len(text) > 40:  # a coordinate never needs more; longer is a number made to hurt
+            self.fail("max_string_length")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.fail("invalid")
+        if not value.is_finite():
+            self.fail("invalid")
+        if abs(value) > self.limit:  # before quantize: 1e22 or 1e400 must never reach decimal arithmetic
+            self.fail("out_of_range")
+        return self.validate_precision(value.quantize(self.STEP, rounding=ROUND_HALF_UP))
+
+
+class DeadlineField(serializers.DateTimeField):
+    """A moment ahead: after now and within HORIZON (a deadline, an extension)."""
+
+    default_error_messages = {
+        "past": "须晚于当前时间。",
+        "too_far": "不能晚于两年以后。",
+    }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        moment = super().to_internal_value(value)
+        now = timezone.now()
+        if moment <= now:
+            self.fail("past")
+        if moment > now + HORIZON:
+            self.fail("too_far")
+        return moment
+
+
+class RecordedAtField(serializers.DateTimeField):
+    """When a phone recorded something: not more than a year back, not ahead of the server by over a day."""
+
+    default_error_messages = {
+        "too_old": "不能早于一年以前，请检查手机时间。",
+        "future": "晚于当前时间，请检查手机时间。",
+    }
+
+    def to_internal_value(self, value: Any) -> datetime:
+        moment = super().to_internal_value(value)
+        now = timezone.now()
+        if moment < now - PAST_LIMIT:
+            self.fail("too_old")
+        if moment > now + FUTURE_SLACK:
+            self.fail("future")
+        return moment
