@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.core.dates import EARLIEST_DAY, LATEST_DAY
 
 
 class DateInput(forms.DateInput):
@@ -14,6 +17,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class BoundedDateField(forms.DateField):
+    """A date from EARLIEST_DAY to LATEST_DAY: no filter or report does arithmetic on year 1 or 9999."""
+
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise ValidationError(
+                f"日期须在 {EARLIEST_DAY:%Y-%m-%d} 至 {LATEST_DAY:%Y-%m-%d} 之间。", code="out_of_range"
+            )
+        return day
 
 
 class MultipleFileInput(forms.ClearableFileInput):

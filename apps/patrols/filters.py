@@ -12,6 +12,7 @@ from django_filters import rest_framework as filters
 
 from apps.accounts.models import User
 from apps.core.dates import day_start
+from apps.core.filters import DateFilter
 from apps.core.forms import DateInput
 from apps.patrols.models import Finding, Outcome, Patrol
 from apps.regions.filters import visible_grids, visible_regions
@@ -33,8 +34,8 @@ class TerritoryFilters(filters.FilterSet):
 
     date_field = "created_at"
 
-    since = filters.DateFilter(label="日期自", method="filter_since", widget=DateInput())
-    until = filters.DateFilter(label="日期至", method="filter_until", widget=DateInput())
+    since = DateFilter(label="日期自", method="filter_since", widget=DateInput())
+    until = DateFilter(label="日期至", method="filter_until", widget=DateInput())
     region = filters.ModelChoiceFilter(
         label="区域", queryset=visible_regions, method="filter_region", empty_label="全部"
     )

@@ -13,6 +13,7 @@ from django_filters import rest_framework as filters
 
 from apps.calendars.worktime import add_work_time
 from apps.core.dates import day_start
+from apps.core.filters import DateFilter
 from apps.core.forms import DateInput
 from apps.regions.models import Level, Region, Unit
 from apps.regions.scope import territory_scope
@@ -82,8 +83,8 @@ class TicketFilter(filters.FilterSet):
         method="filter_mine",
         widget=forms.Select(choices=[("", "全部"), ("true", "我上报的")]),
     )
-    since = filters.DateFilter(label="上报自", method="filter_since", widget=DateInput())
-    until = filters.DateFilter(label="上报至", method="filter_until", widget=DateInput())
+    since = DateFilter(label="上报自", method="filter_since", widget=DateInput())
+    until = DateFilter(label="上报至", method="filter_until", widget=DateInput())
 
     class Meta:
         model = Ticket

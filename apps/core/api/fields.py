@@ -1,8 +1,8 @@
 """Strict input fields: the type the schema says, numbers and dates in a sane range before any arithmetic.
 
 DRF is lenient where the API must not be: a CharField takes `0` as "0", a UUIDField takes an integer, a
-DecimalField quantizes 1e400 (and fails inside decimal), a DateTimeField takes the year 9999 (and working-time
-arithmetic overflows on it). These refuse such input at the edge, in Chinese.
+DecimalField quantizes 1e400 (and fails inside decimal), a DateTimeField takes the year 9999 (and a time-zone
+conversion overflows on it). These refuse such input at the edge, in Chinese.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-# How far ahead a deadline or an extension may lie: a campaign cycle is at most two years.
-HORIZON = timedelta(days=2 * 366)
+from apps.core.dates import EARLIEST_DAY, LATEST_DAY
+
 # How far back or ahead a phone's clock may put a photo or a finding (older ones are not this campaign's).
 PAST_LIMIT = timedelta(days=366)
 FUTURE_SLACK = timedelta(days=1)
@@ -85,28 +85,29 @@ class CoordinateField(serializers.DecimalField):
         return self.validate_precision(value.quantize(self.STEP, rounding=ROUND_HALF_UP))
 
 
-class DeadlineField(serializers.DateTimeField):
-    """A moment ahead: after now and within HORIZON (a deadline, an extension)."""
+class MomentField(serializers.DateTimeField):
+    """A date and time within the years the system holds (no time-zone overflow at year 1 or 9999).
 
-    default_error_messages = {
-        "past": "须晚于当前时间。",
-        "too_far": "不能晚于两年以后。",
-    }
+    Whether a deadline lies ahead, and not too far, is the service's rule (the web forms share it).
+    """
+
+    default_error_messages = {"out_of_range": f"须在 {EARLIEST_DAY.year} 年至 {LATEST_DAY.year} 年之间。"}
 
     def to_internal_value(self, value: Any) -> datetime:
-        moment = super().to_internal_value(value)
-        now = timezone.now()
-        if moment <= now:
-            self.fail("past")
-        if moment > now + HORIZON:
-            self.fail("too_far")
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:  # an offset that carries year 9999 past the end of the calendar
+            self.fail("out_of_range")
+        if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+            self.fail("out_of_range")
         return moment
 
 
-class RecordedAtField(serializers.DateTimeField):
+class RecordedAtField(MomentField):
     """When a phone recorded something: not more than a year back, not ahead of the server by over a day."""
 
     default_error_messages = {
+        **MomentField.default_error_messages,
         "too_old": "不能早于一年以前，请检查手机时间。",
         "future": "晚于当前时间，请检查手机时间。",
     }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from apps.core.dates import day_start
+from apps.core.filters import DateFilter
 from apps.regions.models import Region
 from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketSource, TicketStatus
 
@@ -35,8 +36,8 @@ class TicketFilter(filters.FilterSet):
     source = filters.ChoiceFilter(label="来源", choices=TicketSource.choices)
     region = IdFilter(label="所在区域（含下级）", method="filter_region")
     unit = IdFilter(label="责任单位", method="filter_unit")
-    created_after = filters.DateFilter(label="上报日期起（含）", method="filter_created_after")
-    created_before = filters.DateFilter(label="上报日期止（含）", method="filter_created_before")
+    created_after = DateFilter(label="上报日期起（含）", method="filter_created_after")
+    created_before = DateFilter(label="上报日期止（含）", method="filter_created_before")
     q = filters.CharFilter(label="工单编号或标题", method="search")
 
     class Meta:

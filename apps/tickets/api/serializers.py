@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from apps.core.api.fields import CoordinateField, DeadlineField, StrictCharField
+from apps.core.api.fields import CoordinateField, MomentField, StrictCharField
 from apps.regions.models import Point, Region, Unit
 from apps.tickets.actions import ACTIONS, allowed_actions
 from apps.tickets.models import (
@@ -279,7 +279,7 @@ class DispatchSerializer(serializers.Serializer):
     """The unit to send the ticket to; without a deadline the category's time limit applies."""
 
     unit = serializers.PrimaryKeyRelatedField(label="责任单位", queryset=Unit.objects.all())
-    deadline = DeadlineField(label="整改时限", required=False, allow_null=True, default=None)
+    deadline = MomentField(label="整改时限", required=False, allow_null=True, default=None)
     comment = comment_field("派遣说明")
 
 
@@ -307,7 +307,7 @@ class RecheckSerializer(serializers.Serializer):
 class ExtensionSerializer(serializers.Serializer):
     """A later deadline the unit asks for, and why."""
 
-    until = DeadlineField(label="申请延期至")
+    until = MomentField(label="申请延期至")
     reason = reason_field("延期理由")
 
 

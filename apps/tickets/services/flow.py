@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.dates import DEADLINE_HORIZON
 from apps.core.exceptions import DomainError
 from apps.regions.models import Unit
 from apps.tickets.deadlines import allowed_until, deadline_for, shifted_after_pause
@@ -55,6 +56,12 @@ def _reason(text: str, what: str, *, field: str = "reason") -> str:
     if not text.strip():
         raise ValidationError({field: f"请填写{what}。"})
     return text.strip()
+
+
+def _within_horizon(moment: datetime, now: datetime, *, field: str, what: str) -> None:
+    """A deadline no further ahead than the horizon: beyond it working-time arithmetic has no meaning."""
+    if moment > now + DEADLINE_HORIZON:
+        raise ValidationError({field: f"{what}不能晚于两年以后（{now + DEADLINE_HORIZON:%Y-%m-%d}）。"})
 
 
 def _move(
@@ -126,6 +133,8 @@ def _dispatch(
         raise ValidationError({"unit": f"{unit} 已停用，不能接收工单。"})
     if deadline is not None and deadline <= now:
         raise ValidationError({"deadline": "整改时限须晚于现在。"})
+    if deadline is not None:
+        _within_horizon(deadline, now, field="deadline", what="整改时限")
     if deadline is None:
         deadline, allowed = deadline_for(ticket.category, now)
     else:
@@ -265,6 +274,7 @@ def ticket_request_extension(
         raise DomainError("已有待审批的延期申请。")
     if ticket.deadline is None or until <= ticket.deadline:
         raise ValidationError({"until": "申请的新时限须晚于当前整改时限。"})
+    _within_horizon(until, now, field="until", what="延期时限")
     ticket.extension_until, ticket.extension_reason = until, _reason(reason, "延期理由")
     ticket.save()
     event = record(
