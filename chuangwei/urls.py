@@ -12,6 +12,8 @@ admin.site.site_header = "创卫管理系统 后台"
 admin.site.site_title = "创卫管理系统"
 admin.site.index_title = "数据管理"
 
+handler404 = "apps.core.views.not_found"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("apps.accounts.urls")),

@@ -1,9 +1,10 @@
-"""Operational endpoints: a trivial ping (the bench baseline) and a health check."""
+"""Operational endpoints: a trivial ping (the bench baseline), a health check, and the API's own 404."""
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from apps.core.models import WorkerHeartbeat
 
@@ -22,3 +23,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT 1")
     last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
     return JsonResponse({"database": "ok", "worker_last_seen": last.isoformat() if last else None})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path nothing answers: under /api/ the API's error shape, elsewhere the usual page."""
+    if request.path.startswith("/api/"):
+        body = {"detail": "没有这个接口地址。", "code": "not_found", "fields": {}}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)
