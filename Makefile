@@ -52,7 +52,8 @@ install-dev: $(DEV_STAMP)  ## Install runtime + dev dependencies
 
 # --- the two everyday commands ---------------------------------------------------------------
 
-# Embedded default: SQLite file + inline Celery tasks, no services needed.
+# Embedded default: SQLite file + inline Celery tasks, no services needed. rundev serves it with gunicorn (one
+# process of threads, a real listen backlog: a fleet of phones syncing at once) and runs the periodic jobs in it.
 run: export DEBUG = true
 run: $(RUNTIME_STAMP)  ## Serve the demo city on http://127.0.0.1:$(PORT) (SQLite, DEBUG)
 	$(PY) manage.py migrate

@@ -100,9 +100,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-if not DEBUG:
-    # WhiteNoise serves collected, hashed static files in production; runserver does it in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves /static/ under gunicorn, `make run` included: collected, hashed files in production; in
+# DEBUG straight from the apps' and static/ folders, re-read on change (no collectstatic before a demo).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 ROOT_URLCONF = "chuangwei.urls"
 WSGI_APPLICATION = "chuangwei.wsgi.application"
@@ -139,8 +141,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # WAL lets the dev server read while a seed or import writes.
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                # WAL: readers never wait for the writer; NORMAL is durable against crashes of the app in WAL
+                # (only an OS crash or power cut may lose the last commits) and skips an fsync per commit.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # A write transaction takes the lock when it begins, so two writers queue rather than
+                # deadlock upgrading a read lock; a writer waits up to `timeout` seconds, not fails at once.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

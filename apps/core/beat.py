@@ -1,7 +1,7 @@
-"""The periodic jobs of CELERY_BEAT_SCHEDULE run in a thread of the dev server, for the embedded default.
+"""The periodic jobs of CELERY_BEAT_SCHEDULE run in a thread of `make run`'s server, for the embedded default.
 
 Without Redis there is no worker and no beat, so `make run` would never warn or escalate an overdue ticket.
-`manage.py rundev` starts this loop beside the dev server: each job runs once at start, then at its interval,
+`manage.py rundev` starts this loop in its serving process: each job runs once at start, then at its interval,
 inline (tasks are eager without a broker). Production runs the same schedule with one Celery beat instead.
 """
 

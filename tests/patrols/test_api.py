@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from django.db import connection
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.patrols.models import Finding, FindingPhoto, Patrol, PatrolCheck
+from apps.patrols.services import findings
 from apps.tickets.models import Ticket, TicketPhoto, TicketSource, TicketStatus
 from tests.conftest import World
 from tests.patrols.factories import Templates, jpeg_bytes, new_uuid, photo
@@ -233,6 +235,32 @@ def test_the_same_finding_sent_again_is_stored_once(
     assert again.json()["ticket"] == first.json()["ticket"]
     assert (Finding.objects.count(), Ticket.objects.count(), FindingPhoto.objects.count()) == (1, 1, 1)
     assert len(media_files(settings)) == 2  # the finding's photo and the ticket's copy
+
+
+def test_a_resend_racing_its_original_gets_the_stored_finding(
+    actors: dict[str, User], world: World, templates: Templates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The original commits after the resend looked for it, before the resend checks its photo UUIDs."""
+    payload = finding_payload(templates, world)
+    check = findings._check
+
+    def original_commits_meanwhile(*args: Any) -> None:
+        monkeypatch.setattr(findings, "_check", check)
+        findings.finding_submit(
+            worker=actors["grid"],
+            uuid=UUID(payload["uuid"]),
+            category=templates.categories.garbage,
+            outcome="reported",
+            point=world.p1,
+            photos=[findings.PhotoUpload(UUID(payload["photo_uuids"][0]), photo())],
+        )
+        check(*args)
+
+    monkeypatch.setattr(findings, "_check", original_commits_meanwhile)
+    again = post_finding(actors["grid"], payload)
+    assert again.status_code == 200, again.json()
+    assert again.json()["uuid"] == payload["uuid"]
+    assert (Finding.objects.count(), Ticket.objects.count(), FindingPhoto.objects.count()) == (1, 1, 1)
 
 
 def test_fixed_on_the_spot_needs_an_after_photo_and_opens_no_ticket(

@@ -67,7 +67,15 @@ def finding_submit(
     _check(category, outcome, point, patrol, check_item, worker, grid, after_photos)
     if (lat is None) != (lng is None):
         raise ValidationError({"lng": "经纬度须同时填写或同时留空。"})
-    cleaned = _clean(photos, FindingPhotoKind.BEFORE) + _clean(after_photos, FindingPhotoKind.AFTER)
+    try:
+        cleaned = _clean(photos, FindingPhotoKind.BEFORE) + _clean(after_photos, FindingPhotoKind.AFTER)
+    except ValidationError:
+        # A resend racing its original: the original committed, with these photo UUIDs, after the look-up
+        # above. It is a resend all the same, answered with the stored finding.
+        stored = Finding.objects.filter(uuid=uuid).first()
+        if stored is None:
+            raise
+        return _own(stored, worker), False
     finding = Finding(
         uuid=uuid,
         patrol=patrol,
