@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.core.api.fields import PhotoUrlField
 from apps.patrols.models import (
     CheckItem,
     CheckResult,
@@ -118,16 +119,12 @@ class PatrolSerializer(serializers.ModelSerializer):
 class FindingPhotoSerializer(serializers.ModelSerializer):
     """A photo of a finding; the image is served only through the permission-checked page."""
 
-    url = serializers.SerializerMethodField()
+    url = PhotoUrlField("patrols:finding-photo")
+    thumb_url = PhotoUrlField("patrols:finding-photo", thumb=True)
 
     class Meta:
         model = FindingPhoto
-        fields = ["uuid", "kind", "width", "height", "taken_at", "lat", "lng", "url"]
-
-    def get_url(self, photo: FindingPhoto) -> str:
-        from django.urls import reverse
-
-        return reverse("patrols:finding-photo", args=[photo.pk])
+        fields = ["uuid", "kind", "width", "height", "taken_at", "lat", "lng", "url", "thumb_url"]
 
 
 class FindingSerializer(serializers.ModelSerializer):
