@@ -38,9 +38,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     # Debugging under gunicorn (make stack) too, not only runserver: production uses WhiteNoise instead.
+    # Uploads (MEDIA_ROOT) get no route in any mode: photos and evidence are served only by the views that
+    # check who may see them (tickets:photo, patrols:finding-photo, tasks:evidence_file, binders:download).
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from apps.checklists.models import (
     BinderExport,
@@ -57,15 +60,37 @@ class TaskAdmin(admin.ModelAdmin):
     raw_id_fields = ["item", "lead_unit"]
 
 
+def _checked_link(route: str, pk: int, label: str) -> str:
+    """A link to the view that checks access (the admin's file widget would link the unserved `/media/`)."""
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', reverse(route, args=[pk]), label)
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "task", "requirement", "year", "kind", "status", "uploaded_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["task__item", "task__lead_unit", "requirement"]
     raw_id_fields = ["task", "requirement", "uploaded_by", "reviewed_by"]
+    # Files come in only through the upload service (content checks); here they are opened, not replaced.
+    exclude = ["file"]
+    readonly_fields = ["file_link"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="文件")
+    def file_link(self, evidence: Evidence) -> str:
+        return (
+            _checked_link("tasks:evidence_file", evidence.pk, evidence.original_name) if evidence.pk else "—"
+        )
 
 
 @admin.register(BinderExport)
 class BinderExportAdmin(admin.ModelAdmin):
     list_display = ["campaign", "requested_by", "requested_at", "status", "progress", "file_count"]
-    readonly_fields = ["progress", "file_count", "size", "error", "finished_at"]
+    exclude = ["file"]
+    readonly_fields = ["file_link", "progress", "file_count", "size", "error", "finished_at"]
+
+    @admin.display(description="文件")
+    def file_link(self, export: BinderExport) -> str:
+        return _checked_link("binders:download", export.pk, "下载") if export.file else "—"

@@ -137,9 +137,11 @@ def test_recheck_page_shows_the_units_after_photos(login: Any, ticket: Ticket) -
     assert response.status_code == 200
     page = response.content.decode()
     after = ticket.photos.get(kind=PhotoKind.AFTER)
-    assert f'src="/tickets/photos/{after.pk}/"' in page
+    # A two-column grid on a phone: the thumbnail, linking to the full photo.
+    assert f'<a href="/tickets/photos/{after.pk}/"><img src="/tickets/photos/{after.pk}/?size=thumb"' in page
     assert 'capture="environment"' in page
     assert client.get(f"/tickets/photos/{after.pk}/").status_code == 200
+    assert client.get(f"/tickets/photos/{after.pk}/?size=thumb").status_code == 200
 
 
 def test_failing_without_a_reason_is_refused_in_chinese_and_changes_nothing(

@@ -322,7 +322,7 @@ def test_findings_list_rows_link_tickets_and_thumbnails(login: Any, week: Week) 
     ticket = week.reported.ticket
     assert f'href="{reverse("tickets:detail", args=[ticket.pk])}">{ticket.number}</a>' in html
     for p in week.fixed.photos.all():
-        assert f'src="{reverse("patrols:finding-photo", args=[p.pk])}"' in html
+        assert f'src="{reverse("patrols:finding-photo", args=[p.pk])}?size=thumb"' in html
     assert 'loading="lazy"' in html
     assert "东湖农贸市场" in html
 

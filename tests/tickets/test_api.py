@@ -243,7 +243,9 @@ def test_the_whole_loop_through_the_api(
     assert body["suggested_unit"] == {"id": world.unit_city.pk, "name": "市城管局"}
     assert body["allowed_actions"] == ["dispatch", "void", "supervise"]
     assert [(p["kind"], p["kind_display"]) for p in body["photos"]] == [("before", "整改前")]
-    assert body["photos"][0]["url"].startswith("http://testserver/media/tickets/")
+    before = body["photos"][0]
+    assert before["url"] == f"http://testserver/tickets/photos/{before['id']}/"
+    assert before["thumb_url"] == f"http://testserver/tickets/photos/{before['id']}/?size=thumb"
 
     response = office.post(f"{ticket_url}dispatch/", {"unit": world.unit_city.pk, "comment": "请速办"})
     assert response.status_code == 200, response.content
@@ -290,7 +292,9 @@ def test_the_whole_loop_through_the_api(
     submit_event = body["events"][3]
     assert submit_event["comment"] == "已清运"
     assert len(submit_event["photos"]) == 1
-    assert submit_event["photos"][0].startswith("http://testserver/media/tickets/")
+    after = submit_event["photos"][0]
+    assert after["url"] == f"http://testserver/tickets/photos/{after['id']}/"
+    assert after["thumb_url"] == f"{after['url']}?size=thumb"
     assert sorted(p["kind"] for p in body["photos"]) == ["after", "before"]
     assert len(stored_files()) == 2
 

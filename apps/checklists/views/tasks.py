@@ -14,8 +14,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.decorators import login_or_token_required
 from apps.accounts.http import AuthenticatedRequest
 from apps.checklists.forms import EvidenceUploadForm, FailForm, ProgressForm, TaskForm
 from apps.checklists.models import Evidence, FileKind, Task, TaskStatus
@@ -219,7 +220,8 @@ def task_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return TemplateResponse(request, "checklists/task_form.html", context)
 
 
-@login_required
+@login_or_token_required
+@require_GET
 def evidence_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Serve an evidence file to those who can see its task; PDFs and images open in the browser."""
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)

@@ -8,7 +8,7 @@ size limit) are translated first, so no view has to.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -31,7 +31,7 @@ class InputError(exceptions.ValidationError):
     """A serializer's errors, with the Chinese labels of its fields for the one-sentence `detail`."""
 
     def __init__(self, serializer: BaseSerializer[Any]) -> None:
-        super().__init__(serializer.errors)
+        super().__init__(cast(Any, serializer.errors))
         fields = getattr(serializer, "fields", {})
         self.labels = {name: str(field.label or "") for name, field in fields.items()}
 
@@ -82,11 +82,10 @@ def error_body(exc: exceptions.APIException, context: dict[str, Any]) -> dict[st
     if general:
         detail = general[0]
     elif fields:
-        name, messages = next(iter(fields.items()))
+        name, first = next(iter(fields.items()))
         label = getattr(exc, "labels", {}).get(name) or _label(context, name)
-        detail = (
-            f"{label}：{messages[0]}" if label and messages else (messages[0] if messages else "输入有误。")
-        )
+        message = first[0] if first else "输入有误。"
+        detail = f"{label}：{message}" if label else message
     else:
         detail = "输入有误。"
     return {"detail": detail, "code": _code(exc), "fields": fields}

@@ -1,4 +1,5 @@
-"""Strict input fields: the type the schema says, numbers and dates in a sane range before any arithmetic.
+"""API fields: strict input (the type the schema says, numbers and dates in range before any arithmetic)
+and the permission-checked photo URL.
 
 DRF is lenient where the API must not be: a CharField takes `0` as "0", a UUIDField takes an integer, a
 DecimalField quantizes 1e400 (and fails inside decimal), a DateTimeField takes the year 9999 (and a time-zone
@@ -11,10 +12,14 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.dates import EARLIEST_DAY, LATEST_DAY
+from apps.core.images import MAX_SIDE, THUMB_SIDE
 
 # How far back or ahead a phone's clock may put a photo or a finding (older ones are not this campaign's).
 PAST_LIMIT = timedelta(days=366)
@@ -120,3 +125,27 @@ class RecordedAtField(MomentField):
         if moment > now + FUTURE_SLACK:
             self.fail("future")
         return moment
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PhotoUrlField(serializers.Field):
+    """The permission-checked page that serves a photo (full size, or `?size=thumb`), never a `/media/` path.
+
+    The page accepts the session and `Authorization: Token …` alike and answers 404 to those who may not see
+    the photo, so the URL can be handed to any client.
+    """
+
+    def __init__(self, route: str, *, thumb: bool = False, **kwargs: Any) -> None:
+        self.route, self.thumb = route, thumb
+        side = (
+            f"缩略图 JPEG，长边不超过 {THUMB_SIDE} 像素"
+            if thumb
+            else f"照片 JPEG，长边不超过 {MAX_SIDE} 像素"
+        )
+        kwargs.setdefault("help_text", f"{side}；凭会话或 Token 访问，无权查看时 404")
+        super().__init__(source="pk", read_only=True, **kwargs)
+
+    def to_representation(self, value: int) -> str:
+        url = reverse(self.route, args=[value]) + ("?size=thumb" if self.thumb else "")
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -44,7 +45,7 @@ class JSONParser(parsers.JSONParser):
     """DRF's strict JSON parser, reading at most API_JSON_MAX_BYTES and refusing deep nesting."""
 
     def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None
+        self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
     ) -> Any:
         limit = max_json_bytes()
         request = (parser_context or {}).get("request")

@@ -6,7 +6,13 @@ from typing import Any
 
 from rest_framework import serializers
 
-from apps.core.api.fields import CoordinateField, RecordedAtField, StrictCharField, StrictUUIDField
+from apps.core.api.fields import (
+    CoordinateField,
+    PhotoUrlField,
+    RecordedAtField,
+    StrictCharField,
+    StrictUUIDField,
+)
 from apps.patrols.models import (
     CheckItem,
     CheckResult,
@@ -121,16 +127,12 @@ class PatrolSerializer(serializers.ModelSerializer):
 class FindingPhotoSerializer(serializers.ModelSerializer):
     """A photo of a finding; the image is served only through the permission-checked page."""
 
-    url = serializers.SerializerMethodField()
+    url = PhotoUrlField("patrols:finding-photo")
+    thumb_url = PhotoUrlField("patrols:finding-photo", thumb=True)
 
     class Meta:
         model = FindingPhoto
-        fields = ["uuid", "kind", "width", "height", "taken_at", "lat", "lng", "url"]
-
-    def get_url(self, photo: FindingPhoto) -> str:
-        from django.urls import reverse
-
-        return reverse("patrols:finding-photo", args=[photo.pk])
+        fields = ["uuid", "kind", "width", "height", "taken_at", "lat", "lng", "url", "thumb_url"]
 
 
 class FindingSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from apps.core.api.fields import CoordinateField, MomentField, StrictCharField
+from apps.core.api.fields import CoordinateField, MomentField, PhotoUrlField, StrictCharField
 from apps.regions.models import Point, Region, Unit
 from apps.tickets.actions import ACTIONS, allowed_actions
 from apps.tickets.models import (
@@ -75,15 +75,33 @@ class TicketRefSerializer(serializers.ModelSerializer):
         fields = ["id", "number"]
 
 
-class TicketPhotoSerializer(serializers.ModelSerializer):
-    """A re-encoded photo: before (整改前), after (整改后) or taken at the re-check."""
+class TicketPhotoLinkSerializer(serializers.ModelSerializer):
+    """A photo by id, with the permission-checked URLs of the photo and of its thumbnail."""
 
-    url = serializers.ImageField(source="image", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    url = PhotoUrlField("tickets:photo")
+    thumb_url = PhotoUrlField("tickets:photo", thumb=True)
 
     class Meta:
         model = TicketPhoto
-        fields = ["id", "url", "kind", "kind_display", "taken_at", "width", "height", "uploaded_at", "event"]
+        fields = ["id", "url", "thumb_url"]
+
+
+class TicketPhotoSerializer(TicketPhotoLinkSerializer):
+    """A re-encoded photo: before (整改前), after (整改后) or taken at the re-check."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta(TicketPhotoLinkSerializer.Meta):
+        fields = [
+            *TicketPhotoLinkSerializer.Meta.fields,
+            "kind",
+            "kind_display",
+            "taken_at",
+            "width",
+            "height",
+            "uploaded_at",
+            "event",
+        ]
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
@@ -94,7 +112,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
     from_status_display = serializers.CharField(source="get_from_status_display", read_only=True)
     to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
     unit = TicketUnitSerializer(read_only=True, allow_null=True)
-    photos = serializers.SerializerMethodField()
+    photos = TicketPhotoLinkSerializer(many=True, read_only=True)
 
     class Meta:
         model = TicketEvent
@@ -112,12 +130,6 @@ class TicketEventSerializer(serializers.ModelSerializer):
             "comment",
             "photos",
         ]
-
-    def get_photos(self, event: TicketEvent) -> list[str]:
-        """URLs of the photos sent with this step (after-photos of a submission, re-check photos)."""
-        request = self.context.get("request")
-        urls = [photo.image.url for photo in event.photos.all()]
-        return [request.build_absolute_uri(url) for url in urls] if request else urls
 
 
 class TicketSerializer(serializers.ModelSerializer):

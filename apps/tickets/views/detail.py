@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.decorators import login_or_token_required
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
 from apps.calendars.worktime import work_minutes_between
@@ -207,10 +208,10 @@ def ticket_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespo
     return redirect("tickets:inbox" if request.user.unit_id else "tickets:list")
 
 
-@login_required
+@login_or_token_required
 @require_GET
 def ticket_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    """A ticket photo for those who can see the ticket (photos are never served from a public folder)."""
+    """A ticket photo (or `?size=thumb`) for those who can see the ticket; never from a public folder."""
     visible = Ticket.objects.visible_to(request.user)
     photo = get_object_or_404(TicketPhoto.objects.filter(ticket__in=visible), pk=pk)
-    return photo_response(photo.image)
+    return photo_response(photo.image, size=request.GET.get("size"))
