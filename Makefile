@@ -17,7 +17,7 @@ BEAT_SCHEDULE ?= $(VENV)/celerybeat-schedule
 RUNTIME_STAMP = $(VENV)/.installed-runtime
 DEV_STAMP = $(VENV)/.installed-dev
 
-.PHONY: help venv install install-dev run test stack bench lint typecheck migrations-check clean
+.PHONY: help venv install install-dev run test stack bench fuzz lint typecheck migrations-check clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -92,6 +92,9 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 
 bench: $(RUNTIME_STAMP)  ## Point and ticket lists (200k tickets), finding submissions vs /ping/ on PostgreSQL, binder; JSON
 	@$(PY) bench/run.py
+
+fuzz: $(DEV_STAMP)  ## schemathesis against a live demo server (DATABASE_URL's server, else SQLite)
+	$(PY) .ci/fuzz_api.py
 
 lint: $(DEV_STAMP)  ## ruff check + ruff format --check
 	$(VENV)/bin/ruff check .

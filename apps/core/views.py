@@ -25,9 +25,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"database": "ok", "worker_last_seen": last.isoformat() if last else None})
 
 
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """An /api/ address nothing answers, in the API's error shape (in DEBUG too, unlike handler404)."""
+    body = {"detail": "没有这个接口地址。", "code": "not_found", "fields": {}}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """A path nothing answers: under /api/ the API's error shape, elsewhere the usual page."""
+    """A 404 outside DRF: under /api/ the API's error shape, elsewhere the usual page."""
     if request.path.startswith("/api/"):
-        body = {"detail": "没有这个接口地址。", "code": "not_found", "fields": {}}
-        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+        return api_not_found(request)
     return page_not_found(request, exception)

@@ -254,3 +254,13 @@ def test_an_unknown_api_address_answers_in_the_error_shape(actors: dict[str, Use
     response = api(actors["office"]).get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+def test_an_id_no_column_can_hold_is_a_400(actors: dict[str, User]) -> None:
+    body = {"ids": [10**30], "decision": "approve"}
+    response = api(actors["office"]).post("/api/v1/evidence/review/", body, format="json")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "out_of_range"
+    response = api(actors["office"]).get("/api/v1/tickets/", {"region": str(10**30)})
+    assert response.status_code == 200  # Django answers an out-of-range id lookup with nothing
+    assert response.json()["count"] == 0

@@ -25,8 +25,10 @@ class MeSerializer(serializers.ModelSerializer):
     """Who the caller is, what roles they hold and where their scope lies."""
 
     roles = serializers.SerializerMethodField()
-    unit_name = serializers.CharField(source="unit.name", default=None, read_only=True)
-    scope_region_name = serializers.CharField(source="scope_region.name", default=None, read_only=True)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True, read_only=True)
+    scope_region_name = serializers.CharField(
+        source="scope_region.name", default=None, allow_null=True, read_only=True
+    )
     grid_ids = serializers.SerializerMethodField()
 
     class Meta:

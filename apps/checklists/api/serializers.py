@@ -138,7 +138,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     uploaded_by_name = serializers.CharField(source="uploaded_by.display_name", read_only=True)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.display_name", read_only=True, default=None)
+    reviewed_by_name = serializers.CharField(
+        source="reviewed_by.display_name", read_only=True, default=None, allow_null=True
+    )
     file_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -13,6 +13,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -64,6 +65,9 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         return PayloadTooLarge()
+    if isinstance(exc, OverflowError | DataError):
+        # A number no column can hold (an id of 30 digits) reached a query: bad input, not a server fault.
+        return exceptions.ValidationError({"detail": ["数值超出范围。"]}, code="out_of_range")
     return exc
 
 

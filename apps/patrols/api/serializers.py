@@ -139,11 +139,15 @@ class FindingSerializer(serializers.ModelSerializer):
     """A finding and, when reported, its ticket's number and status."""
 
     category_name = serializers.CharField(source="category.name", read_only=True)
-    point_name = serializers.CharField(source="point.name", read_only=True, default=None)
+    point_name = serializers.CharField(source="point.name", read_only=True, default=None, allow_null=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)
-    patrol = serializers.UUIDField(source="patrol.uuid", read_only=True, default=None)
-    ticket_number = serializers.CharField(source="ticket.number", read_only=True, default=None)
-    ticket_status = serializers.CharField(source="ticket.get_status_display", read_only=True, default=None)
+    patrol = serializers.UUIDField(source="patrol.uuid", read_only=True, default=None, allow_null=True)
+    ticket_number = serializers.CharField(
+        source="ticket.number", read_only=True, default=None, allow_null=True
+    )
+    ticket_status = serializers.CharField(
+        source="ticket.get_status_display", read_only=True, default=None, allow_null=True
+    )
     photos = FindingPhotoSerializer(many=True, read_only=True)
 
     class Meta:

@@ -273,11 +273,13 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             lng=data["lng"],
             taken_at=data["taken_at"],
         )
-        return Response(FindingPhotoSerializer(photo).data, status=_stored(created))
+        return Response(
+            FindingPhotoSerializer(photo, context={"request": request}).data, status=_stored(created)
+        )
 
     def _show(self, finding: Finding, code: int) -> Response:
         finding = findings_with_photos(Finding.objects.all()).get(pk=finding.pk)
-        return Response(FindingSerializer(finding).data, status=code)
+        return Response(FindingSerializer(finding, context=self.get_serializer_context()).data, status=code)
 
 
 def _uploads(files: list[Any], uuids: list[UUID]) -> list[PhotoUpload]:

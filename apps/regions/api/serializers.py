@@ -56,7 +56,7 @@ class PointSerializer(serializers.ModelSerializer):
     type_display = serializers.CharField(source="get_type_display", read_only=True)
     grid_name = serializers.CharField(source="grid.name", read_only=True)
     responsible_unit_name = serializers.CharField(
-        source="responsible_unit.name", read_only=True, default=None
+        source="responsible_unit.name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

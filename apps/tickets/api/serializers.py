@@ -60,7 +60,7 @@ class PointRefSerializer(serializers.ModelSerializer):
 class ProblemCategoryRefSerializer(serializers.ModelSerializer):
     """A 小类 by id, code and name, with the name of its 大类."""
 
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ProblemCategory
@@ -108,7 +108,9 @@ class TicketEventSerializer(serializers.ModelSerializer):
     """One step of the timeline; `actor_name` is null for steps the system took (escalation, recurrence)."""
 
     action_display = serializers.CharField(source="get_action_display", read_only=True)
-    actor_name = serializers.CharField(source="actor.display_name", read_only=True, default=None)
+    actor_name = serializers.CharField(
+        source="actor.display_name", read_only=True, default=None, allow_null=True
+    )
     from_status_display = serializers.CharField(source="get_from_status_display", read_only=True)
     to_status_display = serializers.CharField(source="get_to_status_display", read_only=True)
     unit = TicketUnitSerializer(read_only=True, allow_null=True)
@@ -180,8 +182,12 @@ class TicketDetailSerializer(TicketSerializer):
     """The whole ticket: description, people, step times, pending requests, photos, the timeline, the
     actions the caller may take now and, before dispatch, the unit the routing rules suggest."""
 
-    reporter_name = serializers.CharField(source="reporter.display_name", read_only=True, default=None)
-    assignee_name = serializers.CharField(source="assignee.display_name", read_only=True, default=None)
+    reporter_name = serializers.CharField(
+        source="reporter.display_name", read_only=True, default=None, allow_null=True
+    )
+    assignee_name = serializers.CharField(
+        source="assignee.display_name", read_only=True, default=None, allow_null=True
+    )
     recurrence_of = TicketRefSerializer(read_only=True, allow_null=True)
     photos = TicketPhotoSerializer(many=True, read_only=True)
     events = TicketEventSerializer(many=True, read_only=True)
