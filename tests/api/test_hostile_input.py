@@ -264,3 +264,11 @@ def test_an_id_no_column_can_hold_is_a_400(actors: dict[str, User]) -> None:
     response = api(actors["office"]).get("/api/v1/tickets/", {"region": str(10**30)})
     assert response.status_code == 200  # Django answers an out-of-range id lookup with nothing
     assert response.json()["count"] == 0
+
+
+def test_a_post_to_an_unknown_api_address_is_a_json_404_even_with_a_session(actors: dict[str, User]) -> None:
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(actors["office"])
+    response = client.post("/api/v1/tickets/0.5/return/", {"reason": ""}, format="json")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
