@@ -89,7 +89,8 @@ def error_body(exc: exceptions.APIException, context: dict[str, Any]) -> dict[st
         name, first = next(iter(fields.items()))
         label = getattr(exc, "labels", {}).get(name) or _label(context, name)
         message = first[0] if first else "输入有误。"
-        detail = f"{label}：{message}" if label else message
+        # A message that already names its field (「点位「…」已停用。」) is not prefixed a second time.
+        detail = f"{label}：{message}" if label and not message.startswith(label) else message
     else:
         detail = "输入有误。"
     return {"detail": detail, "code": _code(exc), "fields": fields}
