@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from apps.checklists.models import Campaign, Category, Evidence, Requirement, Task
 from apps.checklists.progress import TaskProgress
-from apps.core.api.fields import StrictCharField
+from apps.core.api.fields import IdField, StrictCharField
 from apps.regions.models import Unit
 
 
@@ -174,7 +174,9 @@ class EvidenceUploadSerializer(serializers.Serializer):
     """One requirement slot (and year where it is per year) and the files for it."""
 
     requirement = serializers.PrimaryKeyRelatedField(label="材料要求", queryset=Requirement.objects.all())
-    year = serializers.IntegerField(label="年度", required=False, allow_null=True, default=None)
+    year = serializers.IntegerField(
+        label="年度", required=False, allow_null=True, default=None, min_value=2000, max_value=2099
+    )
     # Empty files pass here so the content check rejects them with its own Chinese message.
     files = serializers.ListField(
         label="文件", child=serializers.FileField(allow_empty_file=True, use_url=False), allow_empty=False
@@ -201,7 +203,5 @@ class ReviewDecision(models.TextChoices):
 class EvidenceBulkReviewSerializer(ReviewCommentSerializer):
     """The same decision for several pieces of evidence, all or none."""
 
-    ids = serializers.ListField(
-        label="材料ID", child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=500
-    )
+    ids = serializers.ListField(label="材料ID", child=IdField(), allow_empty=False, max_length=500)
     decision = serializers.ChoiceField(label="审核结论", choices=ReviewDecision.choices)

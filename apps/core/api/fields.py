@@ -26,6 +26,17 @@ PAST_LIMIT = timedelta(days=366)
 FUTURE_SLACK = timedelta(days=1)
 
 
+class IdField(serializers.IntegerField):
+    """An id as a whole number a database column can hold: a 30-digit id is a 400 on every database."""
+
+    MAX = 2**63 - 1
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", self.MAX)
+        super().__init__(**kwargs)
+
+
 class StrictCharField(serializers.CharField):
     """Text that must be sent as a JSON string (or a form value), never as a number."""
 

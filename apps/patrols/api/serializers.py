@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.core.api.fields import (
     CoordinateField,
+    IdField,
     PhotoUrlField,
     RecordedAtField,
     StrictCharField,
@@ -188,21 +189,21 @@ class PatrolStartSerializer(serializers.Serializer):
     """开始巡查: the phone's UUID and one of the worker's grids."""
 
     uuid = StrictUUIDField(label="客户端编号")
-    grid = serializers.IntegerField(label="网格")
+    grid = IdField(label="网格")
     client_started_at = RecordedAtField(label="手机开始时间", required=False, allow_null=True)
 
 
 class CheckResultSerializer(serializers.Serializer):
     """One check item's result."""
 
-    item = serializers.IntegerField(label="检查项")
+    item = IdField(label="检查项")
     result = serializers.ChoiceField(label="结果", choices=CheckResult.choices)
 
 
 class VisitInputSerializer(serializers.Serializer):
     """A point walked, with one result per check item tapped."""
 
-    point = serializers.IntegerField(label="点位")
+    point = IdField(label="点位")
     visited_at = RecordedAtField(label="巡查时间", required=False, allow_null=True, default=None)
     results = CheckResultSerializer(label="检查结果", many=True, required=False, default=list)
 
@@ -221,8 +222,8 @@ class FindingInputSerializer(serializers.Serializer):
 
     uuid = StrictUUIDField(label="客户端编号")
     patrol = StrictUUIDField(label="巡查编号", required=False, allow_null=True, default=None)
-    point = serializers.IntegerField(label="点位", required=False, allow_null=True, default=None)
-    grid = serializers.IntegerField(label="网格（无点位时）", required=False, allow_null=True, default=None)
+    point = IdField(label="点位", required=False, allow_null=True, default=None)
+    grid = IdField(label="网格（无点位时）", required=False, allow_null=True, default=None)
     category = serializers.PrimaryKeyRelatedField(
         label="问题小类",
         queryset=ProblemCategory.objects.all(),
