@@ -16,10 +16,15 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="错误代码，如 invalid、required、not_found、permission_denied、throttled"
     )
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="出错的字段（请求体字段或查询参数）及其说明；与具体字段无关时为空",
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `fields` is the shape's key, but as a class attribute it would shadow Serializer.fields.
+        fields = super().get_fields()
+        fields["fields"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="出错的字段（请求体字段或查询参数）及其说明；与具体字段无关时为空",
+        )
+        return fields
 
 
 ERRORS = {
