@@ -47,8 +47,21 @@ class CleanPhoto:
     lng: Decimal | None = None
 
 
-def clean_photo(upload: UploadedFile) -> CleanPhoto:
-    """Refuse anything that is not a decodable JPEG/PNG/WebP within the size limit; else re-encode it."""
+def clean_photo(upload: UploadedFile, *, field: str | None = None) -> CleanPhoto:
+    """Refuse anything that is not a decodable JPEG/PNG/WebP within the size limit; else re-encode it.
+
+    With `field`, a refusal names the input field the photo came in (`photos`, `after_photos`, `image`).
+    """
+    if field is None:
+        return _clean_photo(upload)
+    try:
+        return _clean_photo(upload)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from None
+
+
+def _clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """The check and the re-encoding."""
     name = PurePosixPath(upload.name or "照片").name
     size = upload.size or 0
     if size == 0:

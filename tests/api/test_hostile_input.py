@@ -276,3 +276,28 @@ def test_a_post_to_an_unknown_api_address_is_a_json_404_even_with_a_session(acto
     response = client.post("/api/v1/tickets/0.5/return/", {"reason": ""}, format="json")
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+def test_a_file_that_is_not_a_photo_is_refused_under_its_field(
+    actors: dict[str, User], world: World, categories: Categories, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def fake() -> SimpleUploadedFile:
+        return SimpleUploadedFile("fake.jpg", b"not an image", content_type="image/jpeg")
+
+    response = api(actors["office"]).post(
+        "/api/v1/tickets/", {**report(world, categories), "photos": [fake()]}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "不是可以打开的照片" in fields_of(response)["photos"][0]
+    body = finding(
+        world, categories, outcome="fixed", after_photos=[fake()], after_photo_uuids=[str(uuid.uuid4())]
+    )
+    response = api(actors["grid"]).post("/api/v1/findings/", body, format="multipart")
+    assert response.status_code == 400
+    assert "after_photos" in fields_of(response)
+    assert not Ticket.objects.exists()
+    assert not Finding.objects.exists()

@@ -138,7 +138,7 @@ def finding_add_photo(
         raise ValidationError({"kind": "照片类型应为问题照片或整改后。"})
     if finding.photos.count() >= MAX_PHOTOS:
         raise ValidationError({"photos": f"每条巡查发现最多 {MAX_PHOTOS} 张照片。"})
-    clean = clean_photo(photo.file)
+    clean = clean_photo(photo.file, field="image")
     item: FindingPhoto | None = None
     try:
         with transaction.atomic():
@@ -204,7 +204,8 @@ def _clean(uploads: Sequence[PhotoUpload], kind: str) -> list[tuple[uuid_module.
     uuids = [upload.uuid for upload in uploads]
     if len(set(uuids)) != len(uuids) or FindingPhoto.objects.filter(uuid__in=uuids).exists():
         raise ValidationError({"photos": "照片编号重复，请重新拍摄。"})
-    return [(upload.uuid, kind, clean_photo(upload.file)) for upload in uploads]
+    field = "after_photos" if kind == FindingPhotoKind.AFTER else "photos"
+    return [(upload.uuid, kind, clean_photo(upload.file, field=field)) for upload in uploads]
 
 
 def _save_photo(

@@ -47,7 +47,9 @@ def check_photos(photos: Sequence[UploadedFile | CleanPhoto]) -> list[CleanPhoto
     """
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": f"一次最多上传 {MAX_PHOTOS} 张照片。"})
-    return [photo if isinstance(photo, CleanPhoto) else clean_photo(photo) for photo in photos]
+    return [
+        photo if isinstance(photo, CleanPhoto) else clean_photo(photo, field="photos") for photo in photos
+    ]
 
 
 def add_photos(
