@@ -57,6 +57,21 @@ def report(world: World, categories: Categories, **overrides: Any) -> dict[str, 
     return {**body, **overrides}
 
 
+def reported(actors: dict[str, User], world: World, categories: Categories) -> Ticket:
+    """An office-filed ticket at 待派遣."""
+    return ticket_create(
+        actor=actors["office"], category=categories.garbage, region=world.grid, title="积水", source="office"
+    )
+
+
+def assert_finding_refused(actors: dict[str, User], body: dict[str, Any], field: str) -> None:
+    """The grid worker's finding is a 400 naming `field`, and nothing is stored."""
+    response = api(actors["grid"]).post("/api/v1/findings/", body, format="json")
+    assert response.status_code == 400
+    assert field in fields_of(response)
+    assert not Finding.objects.exists()
+
+
 @pytest.mark.parametrize("value", HUGE_NUMBERS)
 @pytest.mark.parametrize("field", ["lat", "lng"])
 def test_absurd_coordinates_are_refused_on_findings_and_tickets(
@@ -127,9 +142,7 @@ def test_text_must_be_a_string(
     )
     assert response.status_code == 400
     assert "title" in fields_of(response)
-    ticket = ticket_create(
-        actor=actors["office"], category=categories.garbage, region=world.grid, title="积水", source="office"
-    )
+    ticket = reported(actors, world, categories)
     response = api(actors["office"]).post(
         f"/api/v1/tickets/{ticket.pk}/dispatch/",
         {"unit": world.unit_city.pk, "comment": value},
@@ -144,12 +157,7 @@ def test_text_must_be_a_string(
 def test_a_uuid_must_be_a_uuid_string(
     actors: dict[str, User], world: World, categories: Categories, value: Any
 ) -> None:
-    response = api(actors["grid"]).post(
-        "/api/v1/findings/", finding(world, categories, uuid=value), format="json"
-    )
-    assert response.status_code == 400
-    assert "uuid" in fields_of(response)
-    assert not Finding.objects.exists()
+    assert_finding_refused(actors, finding(world, categories, uuid=value), "uuid")
 
 
 @pytest.mark.parametrize(
@@ -158,18 +166,7 @@ def test_a_uuid_must_be_a_uuid_string(
 def test_a_phone_time_must_be_a_real_recent_moment(
     actors: dict[str, User], world: World, categories: Categories, taken_at: str
 ) -> None:
-    response = api(actors["grid"]).post(
-        "/api/v1/findings/", finding(world, categories, taken_at=taken_at), format="json"
-    )
-    assert response.status_code == 400
-    assert "taken_at" in fields_of(response)
-    assert not Finding.objects.exists()
-
-
-def reported(actors: dict[str, User], world: World, categories: Categories) -> Ticket:
-    return ticket_create(
-        actor=actors["office"], category=categories.garbage, region=world.grid, title="积水", source="office"
-    )
+    assert_finding_refused(actors, finding(world, categories, taken_at=taken_at), "taken_at")
 
 
 @pytest.mark.parametrize(

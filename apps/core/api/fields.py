@@ -123,7 +123,6 @@ class RecordedAtField(MomentField):
     """When a phone recorded something: not more than a year back, not ahead of the server by over a day."""
 
     default_error_messages = {
-        **MomentField.default_error_messages,
         "too_old": "不能早于一年以前，请检查手机时间。",
         "future": "晚于当前时间，请检查手机时间。",
     }
