@@ -106,6 +106,9 @@ MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Selects are written in Python (apps/core/renderers.py): long option lists were most of a list page's time.
+FORM_RENDERER = "apps.core.renderers.QuickFormRenderer"
+
 ROOT_URLCONF = "chuangwei.urls"
 WSGI_APPLICATION = "chuangwei.wsgi.application"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_filters import FilterSet
+
+from apps.core.paging import QuickPaginator
 
 # 30 rows keep a list within a few screens on a phone, where rows become cards.
 PER_PAGE = 30
@@ -35,7 +36,7 @@ def list_page(
     `decorate` receives the rows of the shown page, to attach numbers computed in bulk for just those rows.
     """
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    page = QuickPaginator(rows, per_page).get_page(request.GET.get("page"))
     if decorate is not None:
         page.object_list = list(page.object_list)
         decorate(page.object_list)

@@ -27,7 +27,8 @@ from apps.patrols.selectors import (
     worker_week,
 )
 from apps.regions.models import GridAssignment, Level, Region, Unit
-from apps.tickets.models import CLOCK_RUNNING, FINISHED, Supervision, Ticket, TicketStatus
+from apps.tickets.models import FINISHED, Supervision, Ticket, TicketStatus
+from apps.tickets.querysets import clock_running_q, overdue_q
 from apps.tickets.selectors import unit_kpis
 
 TASK_DAYS = 7  # the office and units look a week ahead for task deadlines
@@ -35,10 +36,6 @@ DUE_HOURS = 24  # a unit's "due soon": within this many working hours
 BEHIND = 5  # districts and units shown as furthest behind
 # On-time rates cover the last quarter: long enough to mean something, short enough to move.
 KPI_WINDOW = timedelta(days=90)
-
-
-def _overdue(now: datetime) -> Q:
-    return Q(status__in=CLOCK_RUNNING, deadline__lt=now)
 
 
 def current_campaign(user: User) -> Campaign | None:
@@ -67,7 +64,7 @@ def city_tickets(user: User, now: datetime) -> dict[str, Any]:
     today = timezone.localdate(now)
     start = day_start(today)  # as the list's 上报自 filter reads a day
     levels = {
-        f"overdue_{lv.value}": Count("pk", filter=_overdue(now) & Q(supervision=lv.value))
+        f"overdue_{lv.value}": Count("pk", filter=overdue_q(now) & Q(supervision=lv.value))
         for lv in Supervision
     }
     row = (
@@ -76,7 +73,7 @@ def city_tickets(user: User, now: datetime) -> dict[str, Any]:
         .aggregate(
             new_today=Count("pk", filter=Q(created_at__gte=start)),
             reported=Count("pk", filter=Q(status=TicketStatus.REPORTED)),
-            overdue=Count("pk", filter=_overdue(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
             **levels,
         )
     )
@@ -114,7 +111,7 @@ def districts_behind(user: User, now: datetime) -> list[dict[str, Any]]:
     width = Level.DISTRICT.depth * Region.steplen
     rows = (
         Ticket.objects.visible_to(user)
-        .filter(_overdue(now))
+        .filter(overdue_q(now))
         .annotate(district_path=Substr("region__path", 1, width))
         .order_by()
         .values("district_path")
@@ -161,8 +158,8 @@ def unit_home(user: User, now: datetime) -> dict[str, Any]:
         .order_by()
         .aggregate(
             to_sign=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
-            due_soon=Count("pk", filter=Q(status__in=CLOCK_RUNNING, deadline__gte=now, deadline__lt=until)),
-            overdue=Count("pk", filter=_overdue(now)),
+            due_soon=Count("pk", filter=clock_running_q() & Q(deadline__gte=now, deadline__lt=until)),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     )
     due = list(Task.objects.visible_to(user).due_within(today, TASK_DAYS).select_related("campaign"))
@@ -191,7 +188,7 @@ def territory_home(user: User, now: datetime) -> dict[str, Any]:
         .order_by()
         .aggregate(
             open=Count("pk", filter=~Q(status__in=FINISHED)),
-            overdue=Count("pk", filter=_overdue(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     )
     grids = Region.objects.visible_to(user).subtree_of(root).grids()

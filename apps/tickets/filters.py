@@ -19,6 +19,7 @@ from apps.regions.models import Level, Region, Unit
 from apps.regions.scope import territory_scope
 from apps.tickets.forms import category_choices
 from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
+from apps.tickets.querysets import clock_running_q, finished_q, overdue_q
 
 
 def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
@@ -107,22 +108,19 @@ class TicketFilter(filters.FilterSet):
         """Held by the unit past the deadline, or everything else."""
         if value is None:
             return queryset
-        overdue = Q(status__in=["dispatched", "in_progress"], deadline__lt=self.now)
+        overdue = overdue_q(self.now)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """Not yet closed or void (挂账 counts as open: the problem is still there)."""
         if value is None:
             return queryset
-        finished = Q(status__in=["closed", "void"])
-        return queryset.exclude(finished) if value else queryset.filter(finished)
+        return queryset.exclude(finished_q()) if value else queryset.filter(finished_q())
 
     def filter_due_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Held by the unit, not yet overdue, with the deadline within that many working hours."""
         until = add_work_time(self.now, int(value) * 60)
-        return queryset.filter(
-            status__in=["dispatched", "in_progress"], deadline__gte=self.now, deadline__lt=until
-        )
+        return queryset.filter(clock_running_q(), deadline__gte=self.now, deadline__lt=until)
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         """Reported by the signed-in user."""

@@ -22,7 +22,36 @@ from django.db.models import Q
 from apps.calendars.models import DeadlineUnit
 from apps.core.models import TimeStampedModel
 from apps.regions.models import Point, Region, Unit, UnitType, coordinate_field
+from apps.tickets.choices import (
+    CLOCK_RUNNING,
+    FINISHED,
+    STATUS_GROUP,
+    EventAction,
+    PhotoKind,
+    Supervision,
+    TicketSource,
+    TicketStatus,
+)
 from apps.tickets.querysets import ProblemCategoryQuerySet, TicketQuerySet
+
+# The choices live in apps/tickets/choices.py (the QuerySets need them too); they are imported here so that
+# `from apps.tickets.models import TicketStatus` keeps working.
+__all__ = [
+    "CLOCK_RUNNING",
+    "FINISHED",
+    "STATUS_GROUP",
+    "EventAction",
+    "PhotoKind",
+    "ProblemCategory",
+    "RoutingRule",
+    "Supervision",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketPhoto",
+    "TicketSource",
+    "TicketStatus",
+]
 
 
 class ProblemCategory(models.Model):
@@ -113,55 +142,6 @@ class RoutingRule(TimeStampedModel):
         return f"{self.category} @ {self.region.name} → {self.unit}"
 
 
-class TicketSource(models.TextChoices):
-    PATROL = "patrol", "网格巡查"
-    INSPECTION = "inspection", "督查检查"
-    ANFANG = "anfang", "暗访"
-    MEDIA = "media", "媒体曝光"
-    COMPLAINT = "complaint", "群众投诉"
-    LEADER = "leader", "领导交办"
-    OFFICE = "office", "创卫办发现"
-    IMPORT = "import", "台账导入"
-
-
-class TicketStatus(models.TextChoices):
-    REPORTED = "reported", "待立案"
-    FILED = "filed", "待派遣"
-    DISPATCHED = "dispatched", "待签收"
-    IN_PROGRESS = "in_progress", "整改中"
-    SUBMITTED = "submitted", "待核查"
-    CLOSED = "closed", "已销号"
-    SHELVED = "shelved", "挂账"
-    VOID = "void", "已作废"
-
-
-# The unit holds the ticket in these states, so its clock runs and escalation applies.
-CLOCK_RUNNING = (TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS)
-
-# How a status reads at a glance (tag colour and glyph, templates/tickets/_status.html): new to the office,
-# waiting for someone to take the next step, being fixed, finished, set aside.
-STATUS_GROUP = {
-    TicketStatus.REPORTED: "new",
-    TicketStatus.FILED: "new",
-    TicketStatus.DISPATCHED: "wait",
-    TicketStatus.SUBMITTED: "wait",
-    TicketStatus.IN_PROGRESS: "work",
-    TicketStatus.CLOSED: "done",
-    TicketStatus.SHELVED: "parked",
-    TicketStatus.VOID: "void",
-}
-FINISHED = (TicketStatus.CLOSED, TicketStatus.VOID)
-
-
-class Supervision(models.IntegerChoices):
-    """督办级别: only ever raised (by escalation, recurrence or a level above the handler)."""
-
-    NORMAL = 0, "普通"
-    YELLOW = 1, "黄牌"
-    RED = 2, "红牌"
-    LISTED = 3, "挂牌督办"
-
-
 class Ticket(TimeStampedModel):
     """A problem a responsible unit must fix by a deadline, re-checked by someone independent, then closed."""
 
@@ -244,6 +224,14 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
             # The list filtered by status, newest first: an index walk instead of sorting every match.
             models.Index(fields=["status", "-created_at", "-id"], name="ticket_status_newest_idx"),
+            # The day's list (unfinished, most urgent first, apps/tickets/views/lists.py SORTS["deadline"]):
+            # the first page is an index walk, not a sort of every open ticket. PostgreSQL puts NULLs last in
+            # an ascending index, as the list's `nulls_last` asks (SQLite cannot say NULLS LAST in an index).
+            models.Index(
+                fields=["deadline", "-supervision", "id"],
+                condition=~Q(status__in=FINISHED),
+                name="ticket_open_urgent_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,33 +242,14 @@ class Ticket(TimeStampedModel):
         """new, wait, work, done, parked or void: which of the status tags' looks this status takes."""
         return STATUS_GROUP.get(self.status, "new")  # type: ignore[call-overload]
 
+    @property
+    def clock_running(self) -> bool:
+        """The unit holds it (待签收, 整改中): the deadline applies."""
+        return self.status in CLOCK_RUNNING
+
     def is_overdue(self, now: datetime) -> bool:
         """The unit holds it and the deadline has passed."""
-        return self.status in CLOCK_RUNNING and self.deadline is not None and self.deadline < now
-
-
-class EventAction(models.TextChoices):
-    CREATE = "create", "上报"
-    FILE = "file", "立案"
-    DISPATCH = "dispatch", "派遣"
-    ACCEPT = "accept", "签收"
-    RETURN = "return", "退回"
-    SUBMIT = "submit", "提交整改"
-    PASS = "pass", "核查通过（销号）"
-    REWORK = "rework", "核查不通过（返工）"
-    EXTENSION_REQUEST = "extension_request", "申请延期"
-    EXTENSION_APPROVE = "extension_approve", "批准延期"
-    EXTENSION_REFUSE = "extension_refuse", "不批准延期"
-    SHELVE_REQUEST = "shelve_request", "申请挂账"
-    SHELVE_APPROVE = "shelve_approve", "批准挂账"
-    SHELVE_REFUSE = "shelve_refuse", "不批准挂账"
-    RESUME = "resume", "恢复整改"
-    VOID = "void", "作废"
-    SUPERVISE = "supervise", "提级督办"
-    WARN = "warn", "临期提醒"
-    ESCALATE = "escalate", "超期升级"
-    RECURRENCE = "recurrence", "反弹"
-    REPORT_AGAIN = "report_again", "再次上报"
+        return self.clock_running and self.deadline is not None and self.deadline < now
 
 
 class TicketEvent(models.Model):
@@ -316,12 +285,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.get_action_display()}"
-
-
-class PhotoKind(models.TextChoices):
-    BEFORE = "before", "整改前"
-    AFTER = "after", "整改后"
-    CHECK = "check", "核查"
 
 
 def photo_upload_to(instance: TicketPhoto, filename: str) -> str:

@@ -15,6 +15,22 @@ from django.db import models
 from django.db.models import Q
 
 from apps.regions.scope import AnyUser, territory_scope
+from apps.tickets.choices import CLOCK_RUNNING, FINISHED
+
+
+def clock_running_q() -> Q:
+    """Held by the unit (待签收, 整改中): the deadline applies."""
+    return Q(status__in=CLOCK_RUNNING)
+
+
+def overdue_q(now: datetime) -> Q:
+    """Held by the unit past the deadline."""
+    return clock_running_q() & Q(deadline__lt=now)
+
+
+def finished_q() -> Q:
+    """Closed or void."""
+    return Q(status__in=FINISHED)
 
 
 class ProblemCategoryQuerySet(models.QuerySet):
@@ -54,15 +70,19 @@ class TicketQuerySet(models.QuerySet):
 
     def unfinished(self) -> TicketQuerySet:
         """Not closed and not void."""
-        return self.exclude(status__in=["closed", "void"])
+        return self.exclude(finished_q())
+
+    def finished(self) -> TicketQuerySet:
+        """Closed or void."""
+        return self.filter(finished_q())
 
     def clock_running(self) -> TicketQuerySet:
         """Held by the unit (待签收, 整改中): the deadline applies."""
-        return self.filter(status__in=["dispatched", "in_progress"])
+        return self.filter(clock_running_q())
 
     def overdue(self, now: datetime) -> TicketQuerySet:
         """Held by the unit past the deadline."""
-        return self.clock_running().filter(deadline__lt=now)
+        return self.filter(overdue_q(now))
 
     def for_unit(self, unit_id: int) -> TicketQuerySet:
         """Currently assigned to a unit."""

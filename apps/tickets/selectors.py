@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from apps.calendars.worktime import ONE_MINUTE, work_calendar
 from apps.regions.models import Unit
-from apps.tickets.models import CLOCK_RUNNING, EventAction, Ticket, TicketEvent, TicketStatus
+from apps.tickets.models import EventAction, Ticket, TicketEvent, TicketStatus
+from apps.tickets.querysets import overdue_q
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _add_current(kpis: dict[int, UnitKpi], ids: list[int], now: datetime) -> Non
         .values("responsible_unit_id")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(status__in=CLOCK_RUNNING, deadline__lt=now)),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     )
     for row in rows:

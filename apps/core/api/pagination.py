@@ -1,4 +1,7 @@
-"""API pagination: {"count", "next", "previous", "results"} with a client-chosen page size up to 200.
+"""API pagination: {"count", "count_exact", "next", "previous", "results"}, a client-chosen page size up to 200.
+
+Pages are read without counting the table (apps.core.paging): `count` is exact up to 10,000 rows and
+PostgreSQL's estimate above that, which `count_exact: false` says; `next` is there when another page follows.
 
 `page` and `page_size` are whole numbers as the schema says: anything else is a 400 naming the parameter
 (DRF would quietly fall back to the default size, or answer 404 for `page=0`). A page past the last is 404.
@@ -8,10 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
 from rest_framework import exceptions, pagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from apps.core.paging import QuickPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -29,10 +36,35 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return _whole(raw, "page_size", 1, self.max_page_size)
 
     def paginate_queryset(self, queryset: QuerySet, request: Request, view: APIView | None = None) -> Any:
+        """One page of rows; DRF's own would ask for `num_pages` (a count) only to draw browsable controls."""
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None:
-            _whole(raw, "page", 1, None)
-        return super().paginate_queryset(queryset, request, view)
+        number = _whole(raw, "page", 1, None) if raw is not None else 1
+        self.request = request
+        paginator = QuickPaginator(queryset, self.get_page_size(request))
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage as exc:
+            raise exceptions.NotFound(self.invalid_page_message) from exc
+        return list(self.page)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        total = self.page.paginator.total
+        return Response(
+            {
+                "count": total.value,
+                "count_exact": total.exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["required"] = ["count", "count_exact", "results"]
+        described["properties"]["count"]["description"] = "总数：不超过 10000 时为精确值，否则为估计值。"
+        described["properties"]["count_exact"] = {"type": "boolean", "description": "count 是否为精确值。"}
+        return described
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -12,7 +12,8 @@ from django_filters import rest_framework as filters
 from apps.core.dates import day_start
 from apps.core.filters import DateFilter
 from apps.regions.models import Region
-from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketSource, TicketStatus
+from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
+from apps.tickets.querysets import overdue_q
 
 
 class IdFilter(filters.NumberFilter):
@@ -59,10 +60,8 @@ class TicketFilter(filters.FilterSet):
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         """Held by the unit past the deadline (or, for `false`, everything else)."""
-        now = timezone.now()
-        if value:
-            return queryset.overdue(now)  # type: ignore[attr-defined]
-        return queryset.exclude(status__in=CLOCK_RUNNING, deadline__lt=now)
+        overdue = overdue_q(timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_category(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         """The 小类 itself, or every 小类 under a 大类."""
@@ -75,7 +74,7 @@ class TicketFilter(filters.FilterSet):
 
     def filter_unit(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         """Currently assigned to the unit."""
-        return queryset.for_unit(value)  # type: ignore[attr-defined]
+        return queryset.filter(responsible_unit_id=value)
 
     def filter_created_after(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
         """Reported on or after the local day (a range on created_at, so the index serves it)."""

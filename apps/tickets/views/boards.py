@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -20,9 +17,11 @@ from apps.accounts.models import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
 from apps.core.exceptions import DomainError
+from apps.core.paging import QuickPaginator
 from apps.regions.models import Unit
 from apps.regions.permissions import require
-from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
+from apps.tickets.models import Supervision, Ticket, TicketStatus
+from apps.tickets.querysets import clock_running_q
 from apps.tickets.services import tickets_accept
 from apps.tickets.views.common import duration_text, error_text
 
@@ -42,7 +41,7 @@ def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
     # One working day on the working calendar: a ticket due Monday 10:00 is "soon" on Friday afternoon.
     soon_until = deadline_after(now, 1, DeadlineUnit.WORK_DAY)
     mine = Ticket.objects.visible_to(user).for_unit(user.unit_id)  # type: ignore[arg-type]
-    running = Q(status__in=CLOCK_RUNNING)
+    running = clock_running_q()
     soon = running & Q(deadline__gte=now, deadline__lte=soon_until)
     counts = mine.aggregate(
         dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
@@ -96,12 +95,6 @@ def ticket_bulk_accept(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("tickets:inbox")
 
 
-def _overdue_rows(tickets: list[Ticket], now: Any) -> None:
-    """Attach how long each ticket has been overdue."""
-    for ticket in tickets:
-        ticket.overdue_by = duration_text(now - ticket.deadline)  # type: ignore[attr-defined,operator]
-
-
 @login_required
 @require_GET
 def ticket_overdue(request: AuthenticatedRequest) -> HttpResponse:
@@ -125,9 +118,7 @@ def ticket_overdue(request: AuthenticatedRequest) -> HttpResponse:
     rows = overdue.select_related(*ROW_FIELDS).order_by("deadline", "pk")
     if chosen is not None:
         rows = rows.filter(responsible_unit=chosen)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    _overdue_rows(page.object_list, now)
+    page = QuickPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     units = [
         {**row, "oldest_by": duration_text(now - row["oldest"]) if row["oldest"] else ""} for row in by_unit
     ]
@@ -149,9 +140,6 @@ def ticket_shelf(request: AuthenticatedRequest) -> HttpResponse:
     visible = Ticket.objects.visible_to(request.user).select_related(*ROW_FIELDS)
     requests = visible.filter(shelve_requested=True).order_by("updated_at", "pk")
     shelved = visible.filter(status=TicketStatus.SHELVED).order_by("paused_at", "pk")
-    page = Paginator(shelved, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for ticket in page.object_list:
-        ticket.shelved_for = duration_text(now - ticket.paused_at) if ticket.paused_at else ""  # type: ignore[attr-defined]
+    page = QuickPaginator(shelved, PER_PAGE).get_page(request.GET.get("page"))
     context = {"requests": list(requests[:SECTION_LIMIT]), "page": page, "query": "", "now": now}
     return TemplateResponse(request, "tickets/shelf.html", context)

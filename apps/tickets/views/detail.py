@@ -32,7 +32,7 @@ from apps.regions.permissions import require
 from apps.tickets import services
 from apps.tickets.actions import BY_NAME, allowed_actions
 from apps.tickets.forms import action_form
-from apps.tickets.models import CLOCK_RUNNING, PhotoKind, Ticket, TicketPhoto, TicketStatus
+from apps.tickets.models import PhotoKind, Ticket, TicketPhoto, TicketStatus
 from apps.tickets.routing import route
 from apps.tickets.views.common import duration_text, error_text, visible_ticket
 
@@ -54,7 +54,7 @@ def deadline_note(ticket: Ticket, now: datetime) -> tuple[str, str]:
     """(text, tag class) describing where the ticket stands against its deadline."""
     if ticket.deadline is None:
         return "", ""
-    if ticket.status in CLOCK_RUNNING:
+    if ticket.clock_running:
         if ticket.deadline < now:
             return f"已超期 {duration_text(now - ticket.deadline)}", "bad"
         minutes = work_minutes_between(now, ticket.deadline)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.core.paging import QuickPaginator
 from apps.regions.permissions import require
 from apps.tickets.forms import RoutingRuleForm
 from apps.tickets.models import RoutingRule
@@ -33,7 +33,7 @@ def rule_list(request: AuthenticatedRequest) -> HttpResponse:
     rules = RoutingRule.objects.select_related("category__parent", "region", "unit").order_by(
         "category__code", "region__path"
     )
-    page = Paginator(rules, PER_PAGE).get_page(request.GET.get("page"))
+    page = QuickPaginator(rules, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": ""}
     return TemplateResponse(request, "tickets/rules.html", context)
 

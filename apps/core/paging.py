@@ -1,0 +1,122 @@
+"""Paging for lists that grow with the city (tickets, findings): no exact COUNT(*) over a whole table.
+
+A page reads one row more than it shows, to know whether there is a next page. The total is exact up to
+COUNT_CAP rows — counted over at most COUNT_CAP + 1 rows, so the cost is bounded however big the table —
+and above that PostgreSQL's planner estimate, shown as "约 …". SQLite has no estimate: "10000+".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models import QuerySet
+
+# Below this an exact count is cheap (an index range of a few thousand entries) and worth showing.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Total:
+    """How many rows a list has: exactly, or about (an estimate, or at least `value` on SQLite)."""
+
+    value: int
+    exact: bool
+
+    def __str__(self) -> str:
+        if self.exact:
+            return str(self.value)
+        if self.value <= COUNT_CAP:
+            return f"{COUNT_CAP}+"
+        return f"约 {self.value / 10_000:.1f} 万"
+
+
+def planner_estimate(rows: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the number of rows (None elsewhere): one EXPLAIN, nothing read."""
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return None
+    plan = json.loads(rows.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def bounded_total(rows: QuerySet, cap: int = COUNT_CAP) -> Total:
+    """The number of rows: exact when at most `cap`, otherwise an estimate (see the module docstring)."""
+    estimate = planner_estimate(rows)
+    if estimate is not None and estimate > cap * 2:
+        # Far above the cap: the estimate is good enough, and counting even `cap` rows costs time.
+        return Total(estimate, exact=False)
+    counted = rows.order_by().values("pk")[: cap + 1].count()
+    if counted <= cap:
+        return Total(counted, exact=True)
+    return Total(max(estimate or 0, cap), exact=False)
+
+
+class QuickPage(Page):
+    """A page that knows whether another follows from the extra row it read, not from a count."""
+
+    def __init__(self, object_list: list[Any], number: int, paginator: QuickPaginator, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+class QuickPaginator(Paginator):
+    """Django's Paginator, but pages are read without counting and `count` is a bounded total."""
+
+    @cached_property
+    def total(self) -> Total:
+        """The bounded total of the whole list (one EXPLAIN and/or one capped count, when first asked)."""
+        if isinstance(self.object_list, QuerySet):
+            return bounded_total(self.object_list)
+        return Total(len(self.object_list), exact=True)
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self.total.value
+
+    @cached_property
+    def num_pages(self) -> int | None:  # type: ignore[override]
+        """Known only when the total is exact."""
+        if not self.total.exact:
+            return None
+        return max(1, math.ceil(self.total.value / self.per_page)) if self.total.value else 1
+
+    def validate_number(self, number: Any) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> QuickPage:
+        """Rows of one page plus one, to tell whether another page follows; past the last page is EmptyPage."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return QuickPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> QuickPage:
+        """Like Paginator.get_page: a bad number gives the first page, one past the end the last (if known)."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages or 1)
