@@ -104,7 +104,7 @@ class QuickPaginator(Paginator):
         return number
 
     def page(self, number: Any) -> QuickPage:
-        """Rows of one page plus one, to tell whether another page follows; past the last page is EmptyPage."""
+        """A page of rows plus one, to tell whether another follows; past the last page is EmptyPage."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
@@ -113,7 +113,7 @@ class QuickPaginator(Paginator):
         return QuickPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def get_page(self, number: Any) -> QuickPage:
-        """Like Paginator.get_page: a bad number gives the first page, one past the end the last (if known)."""
+        """Like Paginator.get_page: a bad number gives page 1, one past the end the last (if known)."""
         try:
             return self.page(number)
         except PageNotAnInteger:

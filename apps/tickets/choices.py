@@ -1,7 +1,7 @@
 """The tickets' choices and the status groups every reader shares: one definition each.
 
-A leaf module (only Django imports it), so that the models, the QuerySets, the filters and the selectors can all
-say "clock running" or "finished" in the same words instead of repeating status strings.
+A leaf module (only Django imports it), so that the models, the QuerySets, the filters and the selectors
+can all say "clock running" or "finished" in the same words instead of repeating status strings.
 """
 
 from __future__ import annotations

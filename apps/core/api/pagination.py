@@ -1,4 +1,4 @@
-"""API pagination: {"count", "count_exact", "next", "previous", "results"}, a client-chosen page size up to 200.
+"""API pagination: {"count", "count_exact", "next", "previous", "results"}, page size up to 200.
 
 Pages are read without counting the table (apps.core.paging): `count` is exact up to 10,000 rows and
 PostgreSQL's estimate above that, which `count_exact: false` says; `next` is there when another page follows.
