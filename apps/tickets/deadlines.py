@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from apps.calendars.worktime import add_work_time, deadline_after, work_minutes_between
-from apps.tickets.models import ProblemCategory
+from apps.tickets.models import ProblemCategory, Ticket
 
 # When a category has no time limit at all, the unit gets five working days (the common 诉求件 limit is ten;
 # five keeps 创卫 problems moving). The office can always set an explicit deadline at dispatch.
@@ -28,3 +28,10 @@ def shifted_after_pause(deadline: datetime, paused_at: datetime, resumed_at: dat
     """The deadline moved on by the working time spent shelved (挂账): the pause is not charged."""
     remaining = work_minutes_between(paused_at, deadline)
     return add_work_time(resumed_at, remaining) if remaining > 0 else resumed_at
+
+
+def handling_minutes(ticket: Ticket) -> int | None:
+    """Working minutes from the (last) dispatch to the submission that was accepted; None if either is unknown."""
+    if ticket.dispatched_at is None or ticket.submitted_at is None:
+        return None
+    return work_minutes_between(ticket.dispatched_at, ticket.submitted_at)

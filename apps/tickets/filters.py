@@ -27,7 +27,8 @@ def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
     if request is None:
         return Region.objects.none()
     scope = territory_scope(request.user)
-    regions = Region.objects.visible_to(request.user).order_by("path")
+    # Only what an option shows: the list page renders these on every request.
+    regions = Region.objects.visible_to(request.user).order_by("path").only("pk", "name", "path", "level")
     if scope.everything or scope.subtree_paths:
         # Grids would make the list thousands long; a community narrows just as well.
         return regions.exclude(level=Level.GRID)
@@ -37,7 +38,7 @@ def _visible_regions(request: HttpRequest | None) -> QuerySet[Region]:
 def _visible_units(request: HttpRequest | None) -> QuerySet[Unit]:
     if request is None:
         return Unit.objects.none()
-    return Unit.objects.visible_to(request.user).order_by("type", "name")
+    return Unit.objects.visible_to(request.user).order_by("type", "name").only("pk", "name")
 
 
 # The homes link to "due within 24 working hours"; a choice, not free text, keeps the filters short.

@@ -43,7 +43,7 @@ def photo_field(label: str, *, required: bool, help_text: str = "") -> MultipleF
 
 def category_choices(*, leaves_only: bool, active_only: bool = False) -> Choices:
     """Categories grouped by 大类; for filtering, each group starts with the whole 大类."""
-    categories = ProblemCategory.objects.order_by("order", "code")
+    categories = ProblemCategory.objects.order_by("order", "code").only("pk", "parent_id", "name")
     if active_only:
         categories = categories.active()
     parents, children = [], defaultdict(list)
@@ -345,9 +345,8 @@ class BulkDispatchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.active().order_by(
-            "type", "name"
-        )
+        units = Unit.objects.active().order_by("type", "name").only("pk", "name", "is_active")
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         # Any id is accepted here; the view narrows to the tickets the user can see.
         chosen = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
         cast(forms.ChoiceField, self.fields["tickets"]).choices = [(v, v) for v in chosen]

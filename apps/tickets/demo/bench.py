@@ -21,7 +21,7 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.calendars.worktime import work_minutes_between
 from apps.regions.models import Point, Unit
-from apps.tickets.deadlines import deadline_for
+from apps.tickets.deadlines import deadline_for, handling_minutes
 from apps.tickets.models import (
     EventAction,
     ProblemCategory,
@@ -169,6 +169,7 @@ def _hold(ticket: Ticket, rng: random.Random, pools: Pools, now: datetime) -> No
     if ticket.status == S.CLOSED and ticket.submitted_at:
         ticket.closed_at = min(ticket.submitted_at + timedelta(hours=rng.randint(1, 30)), now)
         ticket.closed_on_time = ticket.submitted_at <= ticket.deadline
+        ticket.handling_minutes = handling_minutes(ticket)
         ticket.rework_count = 1 if rng.random() < 0.08 else 0
     if ticket.status == S.SHELVED:
         ticket.paused_at = ticket.accepted_at + timedelta(hours=rng.randint(1, 48))

@@ -18,7 +18,7 @@ from apps.accounts.models import User
 from apps.core.dates import DEADLINE_HORIZON
 from apps.core.exceptions import DomainError
 from apps.regions.models import Unit
-from apps.tickets.deadlines import allowed_until, deadline_for, shifted_after_pause
+from apps.tickets.deadlines import allowed_until, deadline_for, handling_minutes, shifted_after_pause
 from apps.tickets.handoffs import tell_office, tell_recheckers, tell_unit
 from apps.tickets.models import EventAction, PhotoKind, Supervision, Ticket, TicketEvent, TicketStatus
 from apps.tickets.permissions import can_recheck, can_supervise, is_handler, is_office
@@ -240,6 +240,7 @@ def ticket_recheck(
         ticket.closed_on_time = bool(
             ticket.deadline and ticket.submitted_at and ticket.submitted_at <= ticket.deadline
         )
+        ticket.handling_minutes = handling_minutes(ticket)
         event = _move(
             ticket, actor, EventAction.PASS, S.CLOSED, now=now, unit=ticket.responsible_unit, comment=comment
         )
