@@ -31,7 +31,7 @@ def shifted_after_pause(deadline: datetime, paused_at: datetime, resumed_at: dat
 
 
 def handling_minutes(ticket: Ticket) -> int | None:
-    """Working minutes from the (last) dispatch to the submission that was accepted; None if either is unknown."""
+    """Working minutes from the last dispatch to the accepted submission; None if either is unknown."""
     if ticket.dispatched_at is None or ticket.submitted_at is None:
         return None
     return work_minutes_between(ticket.dispatched_at, ticket.submitted_at)

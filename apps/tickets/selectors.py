@@ -107,7 +107,7 @@ def _add_events(kpis: dict[int, UnitKpi], where: Q) -> None:
 
 
 def _add_closed(kpis: dict[int, UnitKpi], where: Q) -> None:
-    """Closed tickets per unit: counts and handling time (working minutes fixed at 销号), one grouped query."""
+    """Closed tickets per unit: counts and handling time (fixed at 销号), one grouped query."""
     rows = (
         Ticket.objects.filter(where, status=TicketStatus.CLOSED)
         .order_by()

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.tickets.test_list_order import tickets  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.usefixtures("media_in_tmp")
+pytestmark = pytest.mark.usefixtures("media_in_tmp", "tickets")
 
 
 def ticket_counts(queries: CaptureQueriesContext) -> list[str]:
@@ -26,7 +26,7 @@ def ticket_counts(queries: CaptureQueriesContext) -> list[str]:
     "path", [reverse("tickets:list"), reverse("tickets:list") + "?status=in_progress&overdue=true",
              reverse("tickets:overdue")],
 )  # fmt: skip
-def test_the_pager_counts_at_most_the_cap(login: Any, tickets: Any, path: str) -> None:
+def test_the_pager_counts_at_most_the_cap(login: Any, path: str) -> None:
     client = login("office")
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -36,11 +36,12 @@ def test_the_pager_counts_at_most_the_cap(login: Any, tickets: Any, path: str) -
     assert all("LIMIT 10001" in sql for sql in counts), counts
 
 
-def test_the_list_shows_the_exact_total_when_small(login: Any, tickets: Any) -> None:
+def test_the_list_shows_the_exact_total_when_small(login: Any) -> None:
     page = login("office").get(reverse("tickets:list") + "?open=")
     assert "共 4 条" in page.content.decode()
 
 
-def test_the_api_says_whether_its_count_is_exact(login: Any, tickets: Any) -> None:
+def test_the_api_says_whether_its_count_is_exact(login: Any) -> None:
     body = login("office").get("/api/v1/tickets/").json()
-    assert body["count"] == 4 and body["count_exact"] is True
+    assert body["count"] == 4
+    assert body["count_exact"] is True
