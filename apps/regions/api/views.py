@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.core.api.exceptions import validated
+from apps.regions.api.rows import COLUMNS as POINT_COLUMNS
+from apps.regions.api.rows import point_rows
 from apps.regions.api.serializers import (
     PointSerializer,
     PointUpdateSerializer,
@@ -58,6 +60,11 @@ class PointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             .select_related("grid", "responsible_unit")
             .order_by("code")
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A page of rows read with .values() and written by point_rows (PointSerializer's output)."""
+        points = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(point_rows(self.paginate_queryset(points.values(*POINT_COLUMNS))))
 
     @extend_schema(request=PointUpdateSerializer, responses=PointSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
