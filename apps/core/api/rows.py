@@ -31,7 +31,7 @@ def decimal_writer(field: Any) -> Callable[[Decimal | None], str | None]:
 
 
 def ref(row: dict[str, Any], prefix: str, **names: str) -> dict[str, Any] | None:
-    """A nested reference {"id", …} from `prefix_id` and `prefix__name`-style keys; None when the FK is null."""
+    """A nested {"id", …} from `prefix_id` and `prefix__key` columns; None when the FK is null."""
     pk = row[f"{prefix}_id"]
     if pk is None:
         return None
