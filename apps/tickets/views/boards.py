@@ -20,7 +20,7 @@ from apps.core.exceptions import DomainError
 from apps.core.paging import QuickPaginator
 from apps.regions.models import Unit
 from apps.regions.permissions import require
-from apps.tickets.models import Supervision, Ticket, TicketStatus
+from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
 from apps.tickets.querysets import clock_running_q
 from apps.tickets.services import tickets_accept
 from apps.tickets.views.common import duration_text, error_text
@@ -43,7 +43,9 @@ def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
     mine = Ticket.objects.visible_to(user).for_unit(user.unit_id)  # type: ignore[arg-type]
     running = clock_running_q()
     soon = running & Q(deadline__gte=now, deadline__lte=soon_until)
-    counts = mine.aggregate(
+    # Every count is of tickets the unit holds or has handed in: never a scan of its whole history.
+    held = mine.filter(status__in=[*CLOCK_RUNNING, TicketStatus.SUBMITTED])
+    counts = held.aggregate(
         dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
         in_progress=Count("pk", filter=Q(status=TicketStatus.IN_PROGRESS)),
         soon=Count("pk", filter=soon),
