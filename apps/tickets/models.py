@@ -222,7 +222,9 @@ class Ticket(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "deadline"], name="ticket_status_deadline_idx"),
             # A unit's inbox: its tickets in one state, earliest deadline first.
-            models.Index(fields=["responsible_unit", "status", "deadline", "id"], name="ticket_unit_inbox_idx"),
+            models.Index(
+                fields=["responsible_unit", "status", "deadline", "id"], name="ticket_unit_inbox_idx"
+            ),
             models.Index(fields=["region", "status"], name="ticket_region_status_idx"),
             models.Index(fields=["category", "point", "closed_at"], name="ticket_recurrence_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
