@@ -24,6 +24,7 @@ import psycopg2
 from binder import run_binder_bench  # bench/binder.py: this directory is first on sys.path
 from findings import first_point_and_category, metadata_body, photo_body, photo_of_about
 from psycopg2 import sql
+from results import save_results, with_target  # bench/results.py
 from tickets import TARGETS as TICKET_TARGETS  # bench/tickets.py
 from tickets import TICKETS, seed_args, session_headers
 
@@ -259,6 +260,26 @@ def measure_findings(port: int) -> dict[str, dict[str, Any]]:
     return results
 
 
+def in_process(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """bench/inprocess.py's statements and milliseconds for every path, run in a manage.py shell."""
+    paths = [("point_list_api_vs_trivial", "GET", "/api/v1/points/", "office")]
+    paths += [(name, "GET", path, who) for name, path, _, who in TICKET_TARGETS]
+    paths += [("finding_submit_metadata_only", "POST", "/api/v1/findings/", "grid")]
+    script = (Path(__file__).parent / "inprocess.py").read_text(encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps(paths),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        fail(f"bench/inprocess.py exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     """Prepare the database, measure both endpoints under gunicorn, then the binder build; print JSON."""
     database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
@@ -288,10 +309,11 @@ def main() -> None:
             if status != 200:
                 fail(f"POST /api/v1/auth/token/ as office → HTTP {status}: {body[:300]!r}")
             auth = {"Authorization": f"Token {json.loads(body)['token']}"}
-            session = session_headers(HOST, port, "office", "demo1234")
+            sessions = {who: session_headers(HOST, port, who, "demo1234") for _, _, _, who in TICKET_TARGETS}
             targets = [("ping", "/ping/", {}), ("point_list_api_vs_trivial", "/api/v1/points/", auth)]
             targets += [
-                (name, path, auth if kind == "token" else session) for name, path, kind in TICKET_TARGETS
+                (name, path, auth if kind == "token" else sessions[who])
+                for name, path, kind, who in TICKET_TARGETS
             ]
             results = {}
             for name, path, headers in targets:
@@ -312,14 +334,23 @@ def main() -> None:
         entry("point_list_api_vs_trivial", results["point_list_api_vs_trivial"], baseline),
         entry("ping", baseline, baseline),
     ]
-    report += [{**entry(name, results[name], baseline), "tickets": TICKETS} for name, _, _ in TICKET_TARGETS]
+    report += [
+        {**entry(name, results[name], baseline), "tickets": TICKETS} for name, _, _, _ in TICKET_TARGETS
+    ]
     report += [
         {**entry(name, results[name], baseline), "photo_bytes": results[name]["photo_bytes"]}
         for name in FINDING_TARGETS
     ]
+    log("in-process: statements and time per path (Django test client, no HTTP)")
+    measured = in_process(env)
+    report = [{**record, **measured.get(record["name"], {})} for record in report]
     log("binder: 迎检档案 build versus plain copy")
     report.append(run_binder_bench())
-    print(json.dumps(report, ensure_ascii=False, indent=2))
+    report = [with_target(record) for record in report]
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    saved = save_results(text)
+    log(f"results written to {saved.relative_to(ROOT)}")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,17 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", "200000"))
+# (name, path, how to sign in, whom): pages with a session signed in through the form, the API with a token.
 TARGETS = [
-    ("ticket_list_page", "/tickets/", "session"),
-    ("ticket_list_page_overdue_filter", "/tickets/?status=in_progress&overdue=true", "session"),
-    ("ticket_list_api", "/api/v1/tickets/", "token"),
+    ("ticket_list_page", "/tickets/", "session", "office"),
+    ("ticket_list_page_overdue_filter", "/tickets/?status=in_progress&overdue=true", "session", "office"),
+    ("ticket_list_api", "/api/v1/tickets/", "token", "office"),
+    ("unit_inbox_page", "/tickets/inbox/", "session", "unit"),
+    ("overdue_board_page", "/tickets/overdue/", "session", "office"),
+    ("patrol_coverage_page", "/patrols/", "session", "office"),
+    ("home_page_office", "/", "session", "office"),
+    ("home_page_leader", "/", "session", "leader"),
+    ("home_page_unit", "/", "session", "unit"),
 ]
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
