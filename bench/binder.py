@@ -249,8 +249,8 @@ def do_setup() -> dict[str, Any]:
 def do_build(campaign_id: int) -> dict[str, Any]:
     """binder_build on a fresh export of the campaign; the ZIP is deleted afterwards to spare the disk."""
     from apps.accounts.models import User
-    from apps.checklists.binder import binder_build
     from apps.checklists.models import BinderExport, ExportStatus
+    from apps.checklists.services import binder_build
 
     export = BinderExport.objects.create(
         campaign_id=campaign_id, requested_by=User.objects.get(username="bench_office")

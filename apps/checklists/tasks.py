@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from apps.checklists.binder import binder_build
+from apps.checklists.services import binder_build
 
 
 # Only a database that cannot be reached when the build starts is worth retrying: the export is still queued,

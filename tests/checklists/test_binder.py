@@ -30,7 +30,6 @@ from kombu.exceptions import OperationalError as BrokerError
 from openpyxl import load_workbook
 
 from apps.accounts.models import User
-from apps.checklists.binder import binder_build, binder_request
 from apps.checklists.models import (
     BinderExport,
     Evidence,
@@ -40,7 +39,7 @@ from apps.checklists.models import (
     Requirement,
     Task,
 )
-from apps.checklists.services import evidence_review, evidence_upload
+from apps.checklists.services import binder_build, binder_request, evidence_review, evidence_upload
 from apps.checklists.tasks import build_binder
 from apps.checklists.uploads import OLE2_MAGIC
 from tests.checklists.conftest import Book

@@ -11,10 +11,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.checklists.binder import binder_filename, binder_request
+from apps.checklists.binder import binder_filename
 from apps.checklists.models import BinderExport, Campaign, ExportStatus
 from apps.checklists.permissions import can_manage_campaign
 from apps.checklists.querysets import sees_all_tasks
+from apps.checklists.services import binder_request
 
 TEMPLATE = "checklists/binders/campaign.html"
 

@@ -1,0 +1,32 @@
+"""Checklist writes: campaign work (tasks, progress, evidence) and 迎检档案 exports; each checks its right."""
+
+from apps.checklists.services.binders import binder_build, binder_request
+from apps.checklists.services.campaigns import (
+    BulkAssignment,
+    default_lead_unit,
+    evidence_review,
+    evidence_review_many,
+    evidence_upload,
+    task_assign,
+    task_mark_failed,
+    task_refresh_status,
+    task_set_progress,
+    task_update,
+    tasks_assign_category,
+)
+
+__all__ = [
+    "BulkAssignment",
+    "binder_build",
+    "binder_request",
+    "default_lead_unit",
+    "evidence_review",
+    "evidence_review_many",
+    "evidence_upload",
+    "task_assign",
+    "task_mark_failed",
+    "task_refresh_status",
+    "task_set_progress",
+    "task_update",
+    "tasks_assign_category",
+]
