@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.tickets.escalation import tickets_escalate
+from apps.tickets.services.escalation import tickets_escalate
 
 
 # No retries: beat runs this every 15 minutes and every change it makes is conditional and deduplicated, so

@@ -18,13 +18,13 @@ from django.urls import reverse
 from apps.accounts.models import Role, User
 from apps.calendars.worktime import work_calendar
 from apps.notifications.models import Notification
-from apps.tickets.escalation import EscalationResult, _candidates, _Watch, tickets_escalate
 from apps.tickets.models import EventAction, Supervision, Ticket, TicketEvent, TicketStatus
 from apps.tickets.services import (
     ticket_decide_extension,
     ticket_request_extension,
     ticket_supervise,
 )
+from apps.tickets.services.escalation import EscalationResult, _candidates, _Watch, tickets_escalate
 from apps.tickets.tasks import escalate_tickets
 from tests.accounts.factories import make_user
 from tests.conftest import World

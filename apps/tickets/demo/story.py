@@ -24,7 +24,6 @@ from PIL import Image
 from apps.accounts.models import Role, User
 from apps.calendars.demo_clock import DemoClock
 from apps.regions.models import GridAssignment, Point, Unit
-from apps.tickets.escalation import tickets_escalate
 from apps.tickets.models import (
     EventAction,
     ProblemCategory,
@@ -48,6 +47,7 @@ from apps.tickets.services import (
     ticket_submit,
     ticket_void,
 )
+from apps.tickets.services.escalation import tickets_escalate
 
 S = TicketStatus
 SEED = 20261123
