@@ -1,7 +1,8 @@
-"""The shipped check templates (fixtures/patrols/check_templates.json): read, compare with the database, load.
+"""The shipped check templates (fixtures/patrols/check_templates.json): read them, compare with the database.
 
-check_templates_load_shipped()                      # creates what is missing, compares the rest
-check_templates_load_shipped(update_existing=True)  # also brings existing ones in line with the file
+check_templates_plan()  # every template and item of the file against the database (apps.core.sync)
+
+Loading is apps/patrols/services/check_templates.py (check_templates_load_shipped).
 
 Each item names its problem 小类 by code (load the categories first) and, where the 2021 standard is clearly
 the source, a standard item by code: linked when NHC2021 is loaded, left empty otherwise. Nothing is ever
@@ -12,33 +13,25 @@ Existing templates and items are only compared by default, so a routine reload d
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models
 
 from apps.checklists.models import Item
+from apps.core.sync import EMPTY, SyncRow, compare
 from apps.patrols.models import CheckItem, CheckTemplate
 from apps.regions.models import PointType
 from apps.tickets.models import ProblemCategory
 
 SHIPPED = Path(settings.BASE_DIR) / "fixtures" / "patrols" / "check_templates.json"
 STANDARD = "NHC2021"
-EMPTY = "（空）"
 EVERY_POINT = "（全部点位）"
-
-
-class Action(StrEnum):
-    """What loading did (or would do) to one template or item."""
-
-    CREATE = "新增"
-    UPDATE = "修改"
-    SAME = "不变"
-    DIFFERENT = "与随附文件不同（未改）"
 
 
 class Kind(StrEnum):
@@ -71,21 +64,6 @@ class TemplateData:
     source: str
     order: int
     items: list[ItemData]
-
-
-@dataclass
-class CheckRow:
-    """One template or item and what happened to it; `changes` lists the fields that differ (old → new)."""
-
-    kind: Kind
-    code: str
-    name: str
-    action: Action
-    changes: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        detail = f"（{'；'.join(self.changes)}）" if self.changes else ""
-        return f"{self.action} {self.kind} {self.code} {self.name}{detail}"
 
 
 def read_check_templates(path: Path = SHIPPED) -> list[TemplateData]:
@@ -147,16 +125,17 @@ def _check_codes(templates: list[TemplateData], path: Path) -> None:
         raise ValidationError(f"巡查模板文件 {path.name}：{'；'.join(problems)}")
 
 
-@transaction.atomic
-def check_templates_load_shipped(*, update_existing: bool = False, path: Path = SHIPPED) -> list[CheckRow]:
-    """Create the shipped templates and items that are missing; compare existing ones, write them on request.
+def check_templates_plan(path: Path = SHIPPED) -> list[SyncRow]:
+    """Each template of the file, followed by its items, against the database; writes nothing.
 
-    A rerun changes nothing. An unknown category or a 大类, or any invalid entry, rolls the whole load back
-    (ValidationError naming the template and item).
+    An unknown category or a 大类 is refused (ValidationError naming the template and item).
     """
     categories = {c.code: c for c in ProblemCategory.objects.all()}
     standard_items = {i.code: i for i in Item.objects.filter(standard__code=STANDARD)}
     templates = {t.code: t for t in CheckTemplate.objects.all()}
+    stored: dict[int, dict[str, CheckItem]] = defaultdict(dict)
+    for item in CheckItem.objects.select_related("category", "standard_item"):
+        stored[item.template_id][item.code] = item
     rows = []
     for data in read_check_templates(path):
         template = templates.get(data.code) or CheckTemplate(code=data.code)
@@ -166,8 +145,8 @@ def check_templates_load_shipped(*, update_existing: bool = False, path: Path = 
             "order": data.order,
             "source": data.source,
         }
-        rows.append(_sync(template, data.name, values, update_existing, f"巡查模板 {data.code}"))
-        existing = {i.code: i for i in template.items.select_related("category", "standard_item")}
+        rows.append(_compare(template, values, Kind.TEMPLATE, data.code, data.name, f"巡查模板 {data.code}"))
+        existing = stored[template.pk] if template.pk else {}
         for entry in data.items:
             where = f"巡查模板 {data.code} 的检查项 {entry.code}"
             values = {
@@ -179,8 +158,14 @@ def check_templates_load_shipped(*, update_existing: bool = False, path: Path = 
                 "order": entry.order,
             }
             item = existing.get(entry.code) or CheckItem(template=template, code=entry.code)
-            rows.append(_sync(item, entry.text, values, update_existing, where))
+            rows.append(_compare(item, values, Kind.ITEM, entry.code, entry.text, where))
     return rows
+
+
+def _compare(
+    obj: CheckTemplate | CheckItem, values: dict[str, Any], kind: Kind, code: str, name: str, where: str
+) -> SyncRow:
+    return compare(obj, values, kind=kind, key=code, label=name, origin=where, show=_shown, labels=LABELS)
 
 
 def _category(categories: dict[str, ProblemCategory], data: ItemData, where: str) -> ProblemCategory:
@@ -203,37 +188,6 @@ def _standard_item(items: dict[str, Item], data: ItemData, where: str) -> Item |
     return items[data.standard_item]
 
 
-def _sync(
-    obj: CheckTemplate | CheckItem, name: str, values: dict[str, Any], update_existing: bool, where: str
-) -> CheckRow:
-    """Create a new template or item; compare an existing one and write it only when `update_existing`."""
-    kind = Kind.TEMPLATE if isinstance(obj, CheckTemplate) else Kind.ITEM
-    if obj.pk is None:
-        _assign(obj, values)
-        _save(obj, where)
-        return CheckRow(kind, obj.code, name, Action.CREATE)
-    changes = _differences(obj, values)
-    if changes and update_existing:
-        _assign(obj, values)
-        _save(obj, where)
-    action = Action.SAME if not changes else Action.UPDATE if update_existing else Action.DIFFERENT
-    return CheckRow(kind, obj.code, name, action, changes)
-
-
-def _assign(obj: CheckTemplate | CheckItem, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(obj, name, value)
-
-
-def _save(obj: CheckTemplate | CheckItem, where: str) -> None:
-    """Validate (lengths, slugs, unique codes) and save; errors name the template or item."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise ValidationError(f"{where}：{'；'.join(exc.messages)}") from exc
-    obj.save()
-
-
 LABELS = {
     "name": "名称",
     "point_types": "适用点位类型",
@@ -247,13 +201,7 @@ LABELS = {
 }
 
 
-def _differences(obj: CheckTemplate | CheckItem, values: dict[str, Any]) -> list[str]:
-    """The fields where the database differs from the file, as 「名称：旧 → 新」."""
-    pairs = [(LABELS[name], _shown(getattr(obj, name)), _shown(value)) for name, value in values.items()]
-    return [f"{label}：{old} → {new}" for label, old, new in pairs if old != new]
-
-
-def _shown(value: Any) -> str:
+def _shown(_field: models.Field, value: Any) -> str:
     """A field value for people: codes for categories and standard items, labels for point types."""
     if isinstance(value, ProblemCategory | Item):
         return value.code

@@ -1,7 +1,8 @@
-"""The shipped problem categories (fixtures/tickets/categories.json): read, compare with the database, load.
+"""The shipped problem categories (fixtures/tickets/categories.json): read them and compare with the database.
 
-problem_categories_load_shipped()                      # creates what is missing, compares the rest
-problem_categories_load_shipped(update_existing=True)  # also brings existing ones in line with the file
+problem_categories_plan()  # every category of the file against the database (apps.core.sync); writes nothing
+
+Loading is apps/tickets/services/categories.py (problem_categories_load_shipped).
 
 Nothing is ever deleted or deactivated: categories carry tickets and routing rules, and a city may have added
 its own. Existing categories are only compared by default because the office edits time limits and unit types
@@ -11,30 +12,19 @@ in the admin, and a routine reload (every deploy) must not undo that.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from apps.calendars.models import DeadlineUnit
+from apps.core.sync import EMPTY, SyncRow, compare
 from apps.regions.models import UnitType
 from apps.tickets.models import ProblemCategory
 
 SHIPPED = Path(settings.BASE_DIR) / "fixtures" / "tickets" / "categories.json"
-EMPTY = "（空）"
-
-
-class Action(StrEnum):
-    """What loading did (or would do) to one category."""
-
-    CREATE = "新增"
-    UPDATE = "修改"
-    SAME = "不变"
-    DIFFERENT = "与随附文件不同（未改）"
 
 
 @dataclass(frozen=True)
@@ -48,20 +38,6 @@ class CategoryData:
     deadline_unit: str
     default_unit_type: str
     parent_code: str = ""
-
-
-@dataclass
-class CategoryRow:
-    """One category and what happened to it; `changes` lists the fields that differ (old → new)."""
-
-    code: str
-    name: str
-    action: Action
-    changes: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        detail = f"（{'；'.join(self.changes)}）" if self.changes else ""
-        return f"{self.action} {self.code} {self.name}{detail}"
 
 
 def read_categories(path: Path = SHIPPED) -> list[CategoryData]:
@@ -93,14 +69,8 @@ def _entry(raw: dict[str, Any], order: int, parent_code: str) -> CategoryData:
     )
 
 
-@transaction.atomic
-def problem_categories_load_shipped(
-    *, update_existing: bool = False, path: Path = SHIPPED
-) -> list[CategoryRow]:
-    """Create the shipped categories that are missing; existing ones are compared, written only when asked.
-
-    A rerun changes nothing. Any invalid entry rolls the whole load back (ValidationError naming its code).
-    """
+def problem_categories_plan(path: Path = SHIPPED) -> list[SyncRow]:
+    """Each category of the file against the database, every 大类 before its 小类; writes nothing."""
     by_code = {c.code: c for c in ProblemCategory.objects.select_related("parent")}
     rows = []
     for data in read_categories(path):
@@ -108,33 +78,18 @@ def problem_categories_load_shipped(
         category = by_code.get(data.code)
         if category is None:
             category = by_code[data.code] = ProblemCategory(code=data.code)
-            _assign(category, data, parent)
-            _save(category)
-            rows.append(CategoryRow(data.code, data.name, Action.CREATE))
-            continue
+        values = {
+            "parent": parent,
+            "name": data.name,
+            "order": data.order,
+            "deadline_value": data.deadline_value,
+            "deadline_unit": data.deadline_unit,
+            "default_unit_type": data.default_unit_type,
+        }
         changes = _differences(category, data, parent)
-        if changes and update_existing:
-            _assign(category, data, parent)
-            _save(category)
-        action = Action.SAME if not changes else Action.UPDATE if update_existing else Action.DIFFERENT
-        rows.append(CategoryRow(data.code, data.name, action, changes))
+        where = f"问题类别 {data.code}"
+        rows.append(compare(category, values, key=data.code, label=data.name, origin=where, changes=changes))
     return rows
-
-
-def _assign(category: ProblemCategory, data: CategoryData, parent: ProblemCategory | None) -> None:
-    category.parent = parent
-    category.name, category.order = data.name, data.order
-    category.deadline_value, category.deadline_unit = data.deadline_value, data.deadline_unit
-    category.default_unit_type = data.default_unit_type
-
-
-def _save(category: ProblemCategory) -> None:
-    """Validate (two levels, limits, choices) and save; errors name the category's code."""
-    try:
-        category.full_clean()
-    except ValidationError as exc:
-        raise ValidationError(f"问题类别 {category.code}：{'；'.join(exc.messages)}") from exc
-    category.save()
 
 
 def _differences(category: ProblemCategory, data: CategoryData, parent: ProblemCategory | None) -> list[str]:

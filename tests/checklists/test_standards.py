@@ -19,16 +19,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from apps.checklists.models import Category, Item, Requirement, Standard
-from apps.checklists.services import evidence_upload
-from apps.checklists.standards import (
-    Action,
-    read_json,
-    read_workbook,
-    standard_apply,
-    standard_plan,
-    standard_workbook,
-    standards_load_shipped,
-)
+from apps.checklists.services import evidence_upload, standard_apply, standards_load_shipped
+from apps.checklists.standards import Action, read_json, read_workbook, standard_plan, standard_workbook
 from tests.checklists.conftest import Book
 from tests.checklists.factories import CampaignFactory, TaskFactory
 from tests.checklists.files import pdf_bytes, upload

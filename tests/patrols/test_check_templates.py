@@ -11,18 +11,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from apps.checklists.standards import standards_load_shipped
-from apps.patrols.check_templates import (
-    SHIPPED,
-    Action,
-    Kind,
-    check_templates_load_shipped,
-    read_check_templates,
-)
+from apps.checklists.services import standards_load_shipped
+from apps.core.sync import Action
+from apps.patrols.check_templates import SHIPPED, Kind, read_check_templates
 from apps.patrols.models import CheckItem, CheckTemplate
+from apps.patrols.services.check_templates import check_templates_load_shipped
 from apps.regions.models import PointType
-from apps.tickets.categories import problem_categories_load_shipped
 from apps.tickets.models import ProblemCategory
+from apps.tickets.services.categories import problem_categories_load_shipped
 
 CODES = [
     "street",
@@ -121,7 +117,7 @@ def test_update_brings_edited_templates_and_items_back_in_line_with_the_file() -
     CheckTemplate.objects.filter(code="market").update(name="菜市场", point_types=["market", "small_food"])
     CheckItem.objects.filter(code="market-05").update(text="三防", deduction="")
     rows = check_templates_load_shipped(update_existing=True)
-    changed = {(row.kind, row.code): row.changes for row in rows if row.action == Action.UPDATE}
+    changed = {(row.kind, row.key): row.changes for row in rows if row.action == Action.UPDATE}
     assert set(changed) == {(Kind.TEMPLATE, "market"), (Kind.ITEM, "market-05")}
     assert "适用点位类型：农贸市场、小餐饮 → 农贸市场" in changed[Kind.TEMPLATE, "market"]
     template = CheckTemplate.objects.get(code="market")
@@ -142,7 +138,7 @@ def test_the_citys_own_items_are_kept_and_switched_off_ones_stay_off() -> None:
     CheckItem.objects.filter(code="street-09").update(is_active=False)
     CheckItem.objects.filter(code="street-01").delete()
     rows = check_templates_load_shipped(update_existing=True)
-    assert [(row.code, row.action) for row in rows if row.action != Action.SAME] == [
+    assert [(row.key, row.action) for row in rows if row.action != Action.SAME] == [
         ("street-01", Action.CREATE)
     ]
     assert CheckItem.objects.filter(pk=own.pk, is_active=True).exists()

@@ -14,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from apps.calendars.models import DeadlineUnit
+from apps.core.sync import Action
 from apps.regions.models import UnitType
-from apps.tickets.categories import SHIPPED, Action, problem_categories_load_shipped, read_categories
+from apps.tickets.categories import SHIPPED, read_categories
 from apps.tickets.deadlines import deadline_for
 from apps.tickets.models import ProblemCategory
+from apps.tickets.services.categories import problem_categories_load_shipped
 
 COUNTS = {"市容环境": 27, "食品": 5, "公共场所": 4, "病媒": 5, "健康教育": 4}
 
@@ -110,7 +112,7 @@ def test_missing_categories_are_created_and_the_citys_own_are_kept(db: Any) -> N
         code="SR-90", name="共享单车乱停放", parent=ProblemCategory.objects.get(code="SR"), order=90
     )
     rows = problem_categories_load_shipped()
-    assert [(row.code, row.action) for row in rows if row.action != Action.SAME] == [("JK-04", Action.CREATE)]
+    assert [(row.key, row.action) for row in rows if row.action != Action.SAME] == [("JK-04", Action.CREATE)]
     problem_categories_load_shipped(update_existing=True)
     assert ProblemCategory.objects.filter(pk=own.pk, is_active=True).exists()
 

@@ -1,4 +1,4 @@
-"""Checklist writes: campaign work (tasks, progress, evidence) and 迎检档案 exports; each checks its right."""
+"""Checklist writes: campaign work (tasks, evidence), standards, 迎检档案 exports; each checks its right."""
 
 from apps.checklists.services.binders import binder_build, binder_request
 from apps.checklists.services.campaigns import (
@@ -14,6 +14,7 @@ from apps.checklists.services.campaigns import (
     task_update,
     tasks_assign_category,
 )
+from apps.checklists.services.standards import standard_apply, standards_load_shipped
 
 __all__ = [
     "BulkAssignment",
@@ -23,6 +24,8 @@ __all__ = [
     "evidence_review",
     "evidence_review_many",
     "evidence_upload",
+    "standard_apply",
+    "standards_load_shipped",
     "task_assign",
     "task_mark_failed",
     "task_refresh_status",

@@ -1,52 +1,26 @@
-"""Compare a parsed standard with the database (the plan), then write it (apply); load the shipped standards.
+"""Compare a parsed standard with the database: the plan, row by row, with every problem; writes nothing.
 
-Planning and applying walk the standard with the same code (`_Sync`), so what the preview promises is what
-the write does. Nothing is ever deleted: rows in the database but not in the file are listed as kept, because
-items and requirements may already carry tasks and evidence.
+Applying (apps/checklists/services/standards.py) plans again against the current database and saves the plan's
+rows (apps.core.sync.apply), so what the preview promises is what the write does. Nothing is ever deleted:
+rows in the database but not in the file are listed as kept, because items and requirements may already carry
+tasks and evidence.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, cast
 
-from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 
-from apps.accounts.models import User
 from apps.checklists.models import Category, Item, Requirement, Standard
-from apps.checklists.permissions import can_manage_campaign
-from apps.checklists.standards.data import NO, YES, Origin, ParsedStandard, Problem, StandardData, read_json
-
-SHIPPED = ("nhc2021.json", "nhc2014.json")
-OFFICE_ONLY = "只有创卫办可以导入标准。"
-
-
-class Action(StrEnum):
-    """What applying the file does to one row."""
-
-    CREATE = "新增"
-    UPDATE = "修改"
-    SAME = "不变"
-    KEEP = "文件中没有（保留）"
-
+from apps.checklists.standards.data import Origin, ParsedStandard, Problem, StandardData
+from apps.core.sync import IMPORTED, Action, SyncRow, compare
+from apps.core.sync import summary as summary_of
 
 KINDS = ("标准", "大类", "条款", "佐证材料")
-
-
-@dataclass
-class PlanRow:
-    """One standard, category, item or requirement and what happens to it; `changes` lists changed fields."""
-
-    kind: str
-    key: str
-    label: str
-    action: Action
-    changes: list[str] = field(default_factory=list)
-    origin: Origin | None = None
 
 
 @dataclass
@@ -54,7 +28,7 @@ class StandardPlan:
     """Every row with its action, and every problem; only a plan without problems can be applied."""
 
     data: StandardData | None
-    rows: list[PlanRow] = field(default_factory=list)
+    rows: list[SyncRow] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     standard: Standard | None = None
 
@@ -71,9 +45,9 @@ class StandardPlan:
     def counts(self) -> list[tuple[str, dict[str, int]]]:
         """Per kind (标准, 大类, 条款, 佐证材料), how many rows get each action."""
         tally = Counter((row.kind, row.action) for row in self.rows)
-        return [(kind, {action.value: tally[kind, action] for action in Action}) for kind in KINDS]
+        return [(kind, {action.value: tally[kind, action] for action in IMPORTED}) for kind in KINDS]
 
-    def groups(self) -> list[tuple[str, list[PlanRow]]]:
+    def groups(self) -> list[tuple[str, list[SyncRow]]]:
         """Rows grouped by action: 新增, 修改, 文件中没有（保留）, then 不变; empty groups left out."""
         order = (Action.CREATE, Action.UPDATE, Action.KEEP, Action.SAME)
         grouped = [(action.value, [row for row in self.rows if row.action == action]) for action in order]
@@ -81,45 +55,26 @@ class StandardPlan:
 
     def summary(self) -> str:
         """A one-line Chinese summary such as 「新增 45 条、修改 0 条、不变 3 条、保留 0 条」 (all kinds)."""
-        tally = Counter(row.action for row in self.rows)
-        return (
-            f"新增 {tally[Action.CREATE]} 条、修改 {tally[Action.UPDATE]} 条、"
-            f"不变 {tally[Action.SAME]} 条、文件中没有而保留 {tally[Action.KEEP]} 条"
-        )
+        return summary_of(self.rows, actions=IMPORTED, unit="条")
 
 
-def _show(field_: models.Field, value: Any) -> str:
-    """A value as the preview shows it: labels for choices, 是/否, codes for categories, short texts."""
-    if isinstance(value, bool):
-        return YES if value else NO
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, models.Model):
-        return str(getattr(value, "code", value))
-    if field_.choices:
-        return str(dict(field_.flatchoices).get(value, value))
-    text = str(value)
-    return text if len(text) <= 30 else f"{text[:30]}…"
+class _Plan:
+    """Walks a parsed standard against the database, parents before the rows that point at them."""
 
-
-class _Sync:
-    """Walks a parsed standard against the database; with `write` it also saves what differs."""
-
-    def __init__(self, data: StandardData, *, write: bool, skip: set[Origin] | None = None) -> None:
+    def __init__(self, data: StandardData, *, skip: set[Origin] | None = None) -> None:
         self.data = data
-        self.write = write
         # Rows the reader already complained about get no second message from the model's validation.
         self.skip = skip or set()
         self.plan = StandardPlan(data)
 
     def run(self) -> StandardPlan:
-        """Plan (and, when writing, save) the standard, its categories, items and requirements."""
+        """Plan the standard, its categories, items and requirements."""
         data = self.data
         standard = Standard.objects.filter(code=data.code).first() or Standard(code=data.code)
         values: dict[str, Any] = {"name": data.name, "document": data.document, "issued_on": data.issued_on}
         if data.note is not None:
             values["note"] = data.note
-        self._sync("标准", standard, values, data.code, data.name, None, exclude=[])
+        self._compare("标准", standard, values, data.code, data.name, None, exclude=[])
         self.plan.standard = standard
         categories = self._categories(standard)
         items = self._items(standard, categories)
@@ -133,7 +88,7 @@ class _Sync:
         for c in self.data.categories:
             obj = stored.pop(c.code, None) or Category(standard=standard, code=c.code)
             values = {"name": c.name, "order": c.order, "lead_unit_type": c.lead_unit_type}
-            self._sync("大类", obj, values, c.code, c.name, c.origin, exclude=["standard"])
+            self._compare("大类", obj, values, c.code, c.name, c.origin, exclude=["standard"])
             categories[c.code] = obj
         referred = {item.category_code for item in self.data.items} - set(categories)
         for code in sorted(referred & set(stored)):
@@ -164,7 +119,7 @@ class _Sync:
                 "lead_unit_type": i.lead_unit_type,
                 "source": i.source,
             }
-            self._sync("条款", obj, values, i.code, i.title, i.origin, exclude=["standard", "category"])
+            self._compare("条款", obj, values, i.code, i.title, i.origin, exclude=["standard", "category"])
             items[i.code] = obj
         for obj in stored.values():
             self._row("条款", obj.code, obj.title, Action.KEEP)
@@ -182,13 +137,13 @@ class _Sync:
             for r in i.requirements:
                 obj = stored.pop((i.code, r.name), None) or Requirement(item=items[i.code], name=r.name)
                 values = {"order": r.order, "description": r.description, "per_year": r.per_year}
-                self._sync(
+                self._compare(
                     "佐证材料", obj, values, f"{i.code} · {r.name}", r.name, r.origin, exclude=["item"]
                 )
         for (code, name), obj in stored.items():
             self._row("佐证材料", f"{code} · {name}", obj.name, Action.KEEP)
 
-    def _sync(
+    def _compare(
         self,
         kind: str,
         obj: models.Model,
@@ -199,9 +154,8 @@ class _Sync:
         *,
         exclude: list[str],
     ) -> None:
-        """Compare, assign, validate and (when writing and needed) save one row."""
-        is_new = obj._state.adding
-        changes = [] if is_new else self._changes(obj, values)
+        """Compare one row with the database and validate what applying it would write."""
+        row = compare(obj, values, kind=kind, key=key, label=label, origin=origin)
         for name, value in values.items():
             setattr(obj, name, value)
         try:
@@ -210,21 +164,7 @@ class _Sync:
             if origin is None or origin not in self.skip:
                 for message in self._messages(obj, exc):
                     self._fail(f"{kind} {key}{message}", origin)
-        action = Action.CREATE if is_new else Action.UPDATE if changes else Action.SAME
-        if self.write and action != Action.SAME and not self.plan.errors:
-            obj.save()
-        self._row(kind, key, label, action, changes, origin)
-
-    def _changes(self, obj: models.Model, values: dict[str, Any]) -> list[str]:
-        """「字段：旧 → 新」 for every field whose value differs."""
-        changes = []
-        for name, new in values.items():
-            field_ = cast(models.Field, obj._meta.get_field(name))
-            old = getattr(obj, name)
-            same = old.pk == new.pk if isinstance(new, models.Model) and new.pk else old == new
-            if not same:
-                changes.append(f"{field_.verbose_name}：{_show(field_, old)} → {_show(field_, new)}")
-        return changes
+        self.plan.rows.append(row)
 
     @staticmethod
     def _messages(obj: models.Model, exc: ValidationError) -> list[str]:
@@ -242,7 +182,7 @@ class _Sync:
     def _row(
         self, kind: str, key: str, label: str, action: Action, changes: Any = (), origin: Any = None
     ) -> None:
-        self.plan.rows.append(PlanRow(kind, key, label, action, list(changes), origin))
+        self.plan.rows.append(SyncRow(kind, key, label, action, list(changes), origin))
 
 
 def standard_plan(parsed: ParsedStandard) -> StandardPlan:
@@ -250,41 +190,11 @@ def standard_plan(parsed: ParsedStandard) -> StandardPlan:
     if parsed.data is None:
         return StandardPlan(None, errors=list(parsed.problems))
     skip = {p.origin for p in parsed.problems if p.origin is not None and p.origin.row}
-    plan = _Sync(parsed.data, write=False, skip=skip).run()
+    plan = _Plan(parsed.data, skip=skip).run()
     plan.errors[:0] = parsed.problems
     return plan
 
 
-@transaction.atomic
-def standard_apply(*, plan: StandardPlan, actor: User) -> StandardPlan:
-    """Write a problem-free plan in one transaction (office only); returns the plan as carried out."""
-    if not can_manage_campaign(actor):
-        raise PermissionDenied(OFFICE_ONLY)
-    return _apply(plan)
-
-
-def _apply(plan: StandardPlan) -> StandardPlan:
-    """Re-plan against the current database and save; any problem rolls everything back."""
-    if plan.data is None or plan.errors:
-        raise ValidationError([str(p) for p in plan.errors] or ["没有可导入的内容。"])
-    with transaction.atomic():
-        done = _Sync(plan.data, write=True).run()
-        if done.errors:
-            raise ValidationError([str(p) for p in done.errors])
-    return done
-
-
-@transaction.atomic
-def standards_load_shipped(*, update_existing: bool = False) -> list[StandardPlan]:
-    """Load the shipped 2021 and 2014 standards (fixtures/standards/); a rerun changes nothing.
-
-    A standard already in the database is only compared, not written, unless `update_existing`: a city may
-    have edited it through the Excel import, and a routine reload must not undo that.
-    """
-    directory = settings.BASE_DIR / "fixtures" / "standards"
-    plans = []
-    for name in SHIPPED:
-        plan = standard_plan(read_json(directory / name))
-        exists = plan.data is not None and Standard.objects.filter(code=plan.data.code).exists()
-        plans.append(_apply(plan) if update_existing or not exists else plan)
-    return plans
+def standard_replan(data: StandardData) -> StandardPlan:
+    """The standard's data planned again against the database as it is now (just before applying)."""
+    return _Plan(data).run()

@@ -27,15 +27,9 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
 from apps.checklists.models import Requirement, Standard
 from apps.checklists.permissions import can_manage_campaign
-from apps.checklists.standards import (
-    Action,
-    Problem,
-    StandardPlan,
-    read_workbook,
-    standard_apply,
-    standard_plan,
-    standard_workbook,
-)
+from apps.checklists.services import standard_apply
+from apps.checklists.standards import Problem, StandardPlan, read_workbook, standard_plan, standard_workbook
+from apps.core.sync import IMPORTED
 from apps.regions.permissions import require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,7 +153,7 @@ def _confirm(request: AuthenticatedRequest, token: str) -> HttpResponse:
 
 def _preview(request: AuthenticatedRequest, plan: StandardPlan, *, token: str, filename: str) -> HttpResponse:
     """The plan: counts per kind and action, every problem, and the rows grouped by action."""
-    context = {"plan": plan, "token": token, "filename": filename, "actions": [a.value for a in Action]}
+    context = {"plan": plan, "token": token, "filename": filename, "actions": [a.value for a in IMPORTED]}
     return TemplateResponse(request, "checklists/standards/preview.html", context)
 
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.checklists.models import Standard
-from apps.checklists.standards import Action, standards_load_shipped
+from apps.checklists.services import standards_load_shipped
+from apps.core.sync import WRITTEN
 
 
 class Command(BaseCommand):
@@ -38,6 +39,5 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{plan.standard}（{code}）：{plan.summary()}")
             for row in plan.rows:
-                if row.action in {Action.CREATE, Action.UPDATE}:
-                    detail = f"（{'；'.join(row.changes)}）" if row.changes else ""
-                    self.stdout.write(f"  {row.action} {row.kind} {row.key} {row.label}{detail}")
+                if row.action in WRITTEN:
+                    self.stdout.write(f"  {row}")

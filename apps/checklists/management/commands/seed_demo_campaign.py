@@ -13,8 +13,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.checklists.demo import build_demo_evidence
 from apps.checklists.models import Campaign, CampaignKind, Standard
-from apps.checklists.services import tasks_assign_category
-from apps.checklists.standards.plan import standards_load_shipped
+from apps.checklists.services import standards_load_shipped, tasks_assign_category
 
 CAMPAIGN_NAME = "清河市2025—2027年创建国家卫生城市"
 STARTS_ON = date(2025, 1, 1)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.checklists.models import Standard
-from apps.patrols.check_templates import STANDARD, Action, Kind, check_templates_load_shipped
+from apps.core.sync import details, summary
+from apps.patrols.check_templates import STANDARD, Kind
+from apps.patrols.services.check_templates import check_templates_load_shipped
 
 
 class Command(BaseCommand):
@@ -29,18 +30,10 @@ class Command(BaseCommand):
             rows = check_templates_load_shipped(update_existing=options["update"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        tally = Counter((row.kind, row.action) for row in rows)
-        parts = [
-            f"{kind}：新增 {tally[kind, Action.CREATE]} 个、修改 {tally[kind, Action.UPDATE]} 个、"
-            f"不变 {tally[kind, Action.SAME]} 个、与随附文件不同而未改 {tally[kind, Action.DIFFERENT]} 个"
-            for kind in Kind
-        ]
+        parts = [f"{kind}：{summary(row for row in rows if row.kind == kind)}" for kind in Kind]
         self.stdout.write(f"巡查{'；'.join(parts)}。")
-        for row in rows:
-            if row.action != Action.SAME:
-                self.stdout.write(f"  {row}")
-        if any(row.action == Action.DIFFERENT for row in rows):
-            self.stdout.write("库中的设置已保留；加 --update 才会按随附文件改写。")
+        for line in details(rows):
+            self.stdout.write(line)
         if not Standard.objects.filter(code=STANDARD, items__isnull=False).exists():
             self.stdout.write(
                 f"尚未载入 {STANDARD} 标准，检查项未关联标准条款；"

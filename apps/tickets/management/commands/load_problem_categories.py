@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.tickets.categories import Action, problem_categories_load_shipped
+from apps.core.sync import details, summary
+from apps.tickets.services.categories import problem_categories_load_shipped
 
 
 class Command(BaseCommand):
@@ -28,13 +28,6 @@ class Command(BaseCommand):
             rows = problem_categories_load_shipped(update_existing=options["update"])
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        tally = Counter(row.action for row in rows)
-        self.stdout.write(
-            f"问题类别：新增 {tally[Action.CREATE]} 个、修改 {tally[Action.UPDATE]} 个、"
-            f"不变 {tally[Action.SAME]} 个、与随附文件不同而未改 {tally[Action.DIFFERENT]} 个。"
-        )
-        for row in rows:
-            if row.action != Action.SAME:
-                self.stdout.write(f"  {row}")
-        if tally[Action.DIFFERENT]:
-            self.stdout.write("库中的设置已保留；加 --update 才会按随附文件改写。")
+        self.stdout.write(f"问题类别：{summary(rows)}。")
+        for line in details(rows):
+            self.stdout.write(line)
