@@ -1,4 +1,8 @@
-"""Project-wide error type raised by services for rule violations users can fix."""
+"""Project-wide error type raised by services for rule violations users can fix, and its text for pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class DomainError(Exception):
@@ -8,3 +12,12 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def error_text(exc: DomainError | ValidationError | PermissionDenied) -> str:
+    """A service's refusal as one Chinese sentence."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    if isinstance(exc, DomainError):
+        return exc.message
+    return str(exc) or "您没有执行此操作的权限。"

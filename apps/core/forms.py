@@ -1,4 +1,4 @@
-"""Form pieces every app uses: the browser's date picker and a field taking several files at once."""
+"""Form pieces every app uses: the date picker, a several-files field, a service's refusal shown on a form."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ class MultipleFileField(forms.FileField):
         single = super().clean
         files = data if isinstance(data, list | tuple) else [data]
         return [single(f, initial) for f in files if f]
+
+
+def add_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the named field when the form has it, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

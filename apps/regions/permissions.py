@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
 from apps.accounts.models import Role, User
 from apps.regions.models import Point, Region, Unit
 
@@ -31,9 +29,3 @@ def can_change_unit(user: User, unit: Unit) -> bool:
 def can_change_point(user: User, point: Point) -> bool:
     """The office changes any point; 街道/社区 staff the points in their territory."""
     return user.manages_everything or _manages_subtree(user, point.grid, include_own=True)
-
-
-def require(allowed: bool) -> None:
-    """Raise 403 unless allowed."""
-    if not allowed:
-        raise PermissionDenied("您没有修改此数据的权限。")

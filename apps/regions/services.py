@@ -8,8 +8,9 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.core.exceptions import DomainError
+from apps.core.permissions import require
 from apps.regions.models import GridAssignment, Level, Pairing, Point, Region, Unit
-from apps.regions.permissions import can_change_point, can_change_region, can_change_unit, require
+from apps.regions.permissions import can_change_point, can_change_region, can_change_unit
 from apps.regions.scope import forget_scope
 
 POINT_EDITABLE = ("name", "type", "address", "grid", "lat", "lng", "responsible_unit", "is_active")

@@ -9,7 +9,6 @@ from collections import defaultdict
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
@@ -83,15 +82,6 @@ def default_source(user: User) -> str:
     if user.has_role(Role.INSPECTOR):
         return TicketSource.INSPECTION
     return TicketSource.PATROL
-
-
-def add_service_error(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the named field when the form has it, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 POINTS_SHOWN = 20

@@ -26,8 +26,8 @@ from apps.checklists.selectors import (
     filter_rows,
 )
 from apps.checklists.services import task_assign, tasks_assign_category
+from apps.core.permissions import require
 from apps.regions.models import Unit
-from apps.regions.permissions import require
 
 
 def _int(value: str | None) -> int | None:

@@ -17,8 +17,8 @@ from apps.checklists.forms import ReviewForm
 from apps.checklists.models import Campaign, Evidence
 from apps.checklists.permissions import can_manage_campaign
 from apps.checklists.services import evidence_review_many
+from apps.core.permissions import require
 from apps.regions.models import Unit
-from apps.regions.permissions import require
 
 PER_PAGE = 30  # a few screens on a phone
 

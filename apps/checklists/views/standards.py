@@ -29,8 +29,8 @@ from apps.checklists.models import Requirement, Standard
 from apps.checklists.permissions import can_manage_campaign
 from apps.checklists.services import standard_apply
 from apps.checklists.standards import Problem, StandardPlan, read_workbook, standard_plan, standard_workbook
+from apps.core.permissions import require
 from apps.core.sync import IMPORTED
-from apps.regions.permissions import require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_WORKBOOK_MB = 5

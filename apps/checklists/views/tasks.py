@@ -23,7 +23,7 @@ from apps.checklists.models import Evidence, FileKind, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
 from apps.checklists.progress import Slot, progress_of, slot_label
 from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
-from apps.regions.permissions import require
+from apps.core.permissions import require
 
 PER_PAGE = 30  # a few screens on a phone
 DUE_DAYS = ("7", "30")

@@ -15,15 +15,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, error_text
+from apps.core.forms import add_service_error
 from apps.patrols.permissions import my_grid_ids
 from apps.patrols.selectors import rechecks_waiting
 from apps.patrols.views.mobile import require_grid_worker
-from apps.tickets.forms import RecheckForm, add_service_error
+from apps.tickets.forms import RecheckForm
 from apps.tickets.models import EventAction, PhotoKind, Ticket, TicketEvent, TicketPhoto, TicketStatus
 from apps.tickets.permissions import ticket_grid_id
 from apps.tickets.services import ticket_recheck
-from apps.tickets.views.common import error_text
 
 TICKET_FACTS = ("category", "point", "region", "responsible_unit")
 

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.core.permissions import require
 from apps.patrols.forms import CheckItemForm
 from apps.patrols.models import CheckItem, CheckTemplate
 from apps.patrols.services.templates import check_item_add, check_item_update
 from apps.patrols.views.office import may_read_reports, require_reader
-from apps.regions.permissions import require
 
 
 @login_required

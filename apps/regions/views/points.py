@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.core.pages import edit_page, list_page
+from apps.core.permissions import require
 from apps.regions.filters import PointFilter
 from apps.regions.forms import PointForm
 from apps.regions.models import Point, Region, Unit
-from apps.regions.permissions import can_change_point, require
+from apps.regions.permissions import can_change_point
 from apps.regions.services import point_update
 
 

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role, User
 from apps.core.pages import edit_page, list_page
+from apps.core.permissions import require
 from apps.regions.filters import RegionFilter
 from apps.regions.forms import RegionForm
 from apps.regions.models import Point, Region
-from apps.regions.permissions import can_change_region, require
+from apps.regions.permissions import can_change_region
 from apps.regions.selectors import structure_overview
 from apps.regions.services import grid_assign_worker, grid_unassign_worker, region_update
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.core.pages import edit_page, list_page
+from apps.core.permissions import require
 from apps.regions.filters import UnitFilter
 from apps.regions.forms import UnitForm
 from apps.regions.models import Point, PointType, Unit
-from apps.regions.permissions import can_change_unit, require
+from apps.regions.permissions import can_change_unit
 from apps.regions.services import unit_update
 
 

@@ -16,14 +16,14 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, error_text
 from apps.core.paging import QuickPaginator
+from apps.core.permissions import require
 from apps.regions.models import Unit
-from apps.regions.permissions import require
 from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
 from apps.tickets.querysets import clock_running_q
 from apps.tickets.services import tickets_accept
-from apps.tickets.views.common import duration_text, error_text
+from apps.tickets.views.common import duration_text
 
 PER_PAGE = 20  # each row is a card of five lines on a phone: 20 keep the board near five screens
 # Each inbox section shows the most urgent tickets; the counts and the list page cover the rest.

@@ -1,15 +1,13 @@
-"""What the ticket pages share: the visible ticket or 404, service errors as text, who may report."""
+"""What the ticket pages share: the visible ticket or 404, durations as text, who may report."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
-from apps.core.exceptions import DomainError
 from apps.tickets.forms import reportable_regions
 from apps.tickets.models import Ticket
 
@@ -26,15 +24,6 @@ def visible_ticket(request: AuthenticatedRequest, pk: int) -> Ticket:
         "recurrence_of",
     )
     return get_object_or_404(tickets, pk=pk)
-
-
-def error_text(exc: DomainError | ValidationError | PermissionDenied) -> str:
-    """A service's refusal as one Chinese sentence."""
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    if isinstance(exc, DomainError):
-        return exc.message
-    return str(exc) or "您没有执行此操作的权限。"
 
 
 def duration_text(delta: timedelta) -> str:

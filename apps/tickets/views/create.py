@@ -11,9 +11,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.regions.permissions import require
+from apps.core.forms import add_service_error
+from apps.core.permissions import require
 from apps.tickets import services
-from apps.tickets.forms import TicketForm, add_service_error, default_source, point_choices
+from apps.tickets.forms import TicketForm, default_source, point_choices
 from apps.tickets.models import Ticket
 from apps.tickets.views.common import may_report
 

@@ -26,15 +26,15 @@ from apps.accounts.decorators import login_or_token_required
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import User
 from apps.calendars.worktime import work_minutes_between
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, error_text
 from apps.core.images import photo_response
-from apps.regions.permissions import require
+from apps.core.permissions import require
 from apps.tickets import services
 from apps.tickets.actions import BY_NAME, allowed_actions
 from apps.tickets.forms import action_form
 from apps.tickets.models import PhotoKind, Ticket, TicketPhoto, TicketStatus
 from apps.tickets.routing import route
-from apps.tickets.views.common import duration_text, error_text, visible_ticket
+from apps.tickets.views.common import duration_text, visible_ticket
 
 AMAP_MARKER = "https://uri.amap.com/marker"
 # The step that moves the ticket on is shown open; the others (退回, 延期, 挂账, 作废, 督办) fold away.

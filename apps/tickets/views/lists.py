@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, error_text
 from apps.core.pages import list_page
+from apps.core.permissions import require
 from apps.regions.models import Unit
-from apps.regions.permissions import require
 from apps.tickets.exports import ticket_workbook
 from apps.tickets.filters import TicketFilter
 from apps.tickets.forms import BulkDispatchForm
@@ -27,7 +27,7 @@ from apps.tickets.models import Ticket, TicketStatus
 from apps.tickets.permissions import is_office
 from apps.tickets.routing import route
 from apps.tickets.services import ticket_dispatch
-from apps.tickets.views.common import error_text, may_report
+from apps.tickets.views.common import may_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Past this many rows an export is refused with a hint to narrow the filters: a bigger sheet takes minutes

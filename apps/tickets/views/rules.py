@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.core.paging import QuickPaginator
-from apps.regions.permissions import require
+from apps.core.permissions import require
 from apps.tickets.forms import RoutingRuleForm
 from apps.tickets.models import RoutingRule
 from apps.tickets.permissions import is_office
