@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 
 from apps.accounts.models import User
 from apps.calendars.worktime import is_workday
-from apps.patrols.demo import build_demo_patrols
 from apps.patrols.models import Finding, Patrol, PatrolVisit
+from apps.patrols.services.demo import build_demo_patrols
 from apps.regions.models import GridAssignment
 from apps.tickets.models import Ticket, TicketSource
 from tests.conftest import World

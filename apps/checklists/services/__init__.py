@@ -3,6 +3,7 @@
 from apps.checklists.services.binders import binder_build, binder_request
 from apps.checklists.services.campaigns import (
     BulkAssignment,
+    campaign_create,
     default_lead_unit,
     evidence_review,
     evidence_review_many,
@@ -20,6 +21,7 @@ __all__ = [
     "BulkAssignment",
     "binder_build",
     "binder_request",
+    "campaign_create",
     "default_lead_unit",
     "evidence_review",
     "evidence_review_many",

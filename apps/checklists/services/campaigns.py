@@ -1,4 +1,4 @@
-"""Writes for campaigns: task assignment (任务分解), progress notes, evidence upload and review.
+"""Writes for campaigns: opening one, task assignment (任务分解), progress notes, evidence upload and review.
 
 Every service checks the actor's right itself, so pages, the API and commands share one set of rules.
 """
@@ -25,6 +25,7 @@ from apps.checklists.models import (
     EvidenceStatus,
     Item,
     Requirement,
+    Standard,
     Task,
     TaskStatus,
 )
@@ -51,6 +52,20 @@ def _check_deadline(campaign: Campaign, deadline: date) -> None:
         raise ValidationError(
             {"deadline": f"完成时限不能早于创建周期开始日期 {campaign.starts_on:%Y-%m-%d}。"}
         )
+
+
+@transaction.atomic
+def campaign_create(
+    *, actor: User, name: str, kind: str, standard: Standard, starts_on: date, inspection_on: date
+) -> Campaign:
+    """Open a 创建 or 复审 cycle on a standard (office only)."""
+    _require(can_manage_campaign(actor))
+    campaign = Campaign(
+        name=name, kind=kind, standard=standard, starts_on=starts_on, inspection_on=inspection_on
+    )
+    campaign.full_clean()
+    campaign.save()
+    return campaign
 
 
 @transaction.atomic

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.checklists.demo import build_demo_evidence
 from apps.checklists.models import Campaign, CampaignKind, Standard
-from apps.checklists.services import standards_load_shipped, tasks_assign_category
+from apps.checklists.services import campaign_create, standards_load_shipped, tasks_assign_category
+from apps.checklists.services.demo import build_demo_evidence
 
 CAMPAIGN_NAME = "清河市2025—2027年创建国家卫生城市"
 STARTS_ON = date(2025, 1, 1)
@@ -47,15 +47,14 @@ class Command(BaseCommand):
 
     def _create(self, office: User) -> None:
         """The campaign and its pre-assigned categories."""
-        campaign = Campaign(
+        campaign = campaign_create(
+            actor=office,
             name=CAMPAIGN_NAME,
             kind=CampaignKind.CREATE,
             standard=Standard.objects.get(code="NHC2021"),
             starts_on=STARTS_ON,
             inspection_on=INSPECTION_ON,
         )
-        campaign.full_clean()
-        campaign.save()
         self.stdout.write(self.style.SUCCESS(f"创建周期「{campaign}」已生成，迎检日期 {INSPECTION_ON}。"))
         for code in PRE_ASSIGNED:
             category = campaign.standard.categories.get(code=code)

@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.patrols.demo import build_demo_patrols
 from apps.patrols.models import CheckTemplate, Patrol
+from apps.patrols.services.demo import build_demo_patrols
 
 
 class Command(BaseCommand):
