@@ -57,6 +57,18 @@ def user_create(
 
 
 @transaction.atomic
+def users_bulk_create(*, users: list[User], role: str) -> list[User]:
+    """Save many prepared users (password already hashed) with one role each, in two queries; by username.
+
+    For seeding hundreds of staff at once: no per-row validation or hashing, so the caller checks a sample.
+    """
+    User.objects.bulk_create(users)
+    saved = list(User.objects.filter(username__in=[user.username for user in users]).order_by("username"))
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for user in saved])
+    return saved
+
+
+@transaction.atomic
 def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
     """Replace a user's roles."""
     role_set = set(roles)
