@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import Role, User, UserRole
 from apps.regions.models import Level, Region, Unit
@@ -78,3 +79,9 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
     user.__dict__.pop("role_codes", None)
     forget_scope(user)
     return user
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token for the PWA and machine clients, created on first sign-in and then reused."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token

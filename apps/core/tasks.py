@@ -5,12 +5,12 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
-from apps.core.models import WorkerHeartbeat
+from apps.core.services import heartbeat_record
 
 
 @shared_task
 def record_heartbeat() -> str:
     """Record that a worker on this host is alive; scheduled every minute by beat."""
     hostname = socket.gethostname()
-    WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults={"seen_at": timezone.now()})
+    heartbeat_record(hostname=hostname, now=timezone.now())
     return hostname

@@ -5,12 +5,12 @@ from typing import Any
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, views
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from apps.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from apps.accounts.services import api_token_issue
 from apps.core.api.exceptions import validated
 
 
@@ -36,7 +36,7 @@ class ObtainTokenView(views.APIView):
         if user is None or not user.is_active:
             # 400 as in DRF's obtain_auth_token: a bad request, with no auth scheme to challenge.
             raise exceptions.ValidationError({"detail": "用户名或密码错误。"})
-        token, _ = Token.objects.get_or_create(user=user)
+        token = api_token_issue(user=user)
         return Response({"token": token.key})
 
 
