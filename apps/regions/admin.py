@@ -8,6 +8,7 @@ from treebeard.forms import movenodeform_factory
 
 from apps.regions.models import GridAssignment, Pairing, Point, Region, Unit
 from apps.regions.resources import PointResource, UnitResource
+from apps.regions.services import region_relevel
 
 
 @admin.register(Region)
@@ -22,12 +23,7 @@ class RegionAdmin(TreeAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         # The level follows from the depth the node lands at; treebeard has set depth by now for moves.
         super().save_model(request, obj, form, change)
-        obj.refresh_from_db()
-        from apps.regions.models import Level
-
-        level = Level.at_depth(obj.depth)
-        if obj.level != level:
-            Region.objects.filter(pk=obj.pk).update(level=level)
+        region_relevel(region=obj)
 
 
 @admin.register(Unit)

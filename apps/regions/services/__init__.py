@@ -11,6 +11,7 @@ from apps.regions.services.territory import (
     point_create,
     point_update,
     region_create,
+    region_relevel,
     region_update,
     unit_update,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "point_create",
     "point_update",
     "region_create",
+    "region_relevel",
     "region_update",
     "unit_update",
 ]

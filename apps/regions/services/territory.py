@@ -50,6 +50,14 @@ def region_create(*, parent: Region | None, code: str, name: str, **fields: Any)
     return Region.objects.add_child(parent, instance=region)
 
 
+def region_relevel(*, region: Region) -> None:
+    """After a move in the admin's tree: the region's level follows the depth it landed at."""
+    region.refresh_from_db()
+    level = Level.at_depth(region.depth)
+    if region.level != level:
+        Region.objects.filter(pk=region.pk).update(level=level)
+
+
 @transaction.atomic
 def region_update(*, region: Region, actor: User, data: dict[str, Any]) -> Region:
     """Rename or re-draw a region."""
