@@ -39,6 +39,14 @@ class TaskProgress:
         return TaskStatus.IN_PROGRESS if self.uploaded_any else TaskStatus.NOT_STARTED
 
 
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task as lists show it: the task with its evidence progress."""
+
+    task: Task
+    progress: TaskProgress
+
+
 def slot_label(requirement: Requirement, year: int | None) -> str:
     """A requirement as shown to people: 「会议记录（2025年）」."""
     return f"{requirement.name}（{year}年）" if year else requirement.name
@@ -57,6 +65,13 @@ def progress_of(tasks: Iterable[Task]) -> dict[int, TaskProgress]:
     for task_id, requirement_id, year, status in rows.distinct():
         states[task_id][(requirement_id, year)].add(status)
     return {t.pk: _progress(t, requirements[t.item_id], states[t.pk]) for t in tasks}
+
+
+def task_rows(tasks: Iterable[Task]) -> list[TaskRow]:
+    """Each task with its progress, in the given order (the same two queries as `progress_of`)."""
+    tasks = list(tasks)
+    progress = progress_of(tasks)
+    return [TaskRow(task=task, progress=progress[task.pk]) for task in tasks]
 
 
 def _progress(task: Task, requirements: list[Requirement], states: dict[Slot, set[str]]) -> TaskProgress:

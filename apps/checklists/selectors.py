@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 
 from apps.accounts.models import User
 from apps.checklists.models import Campaign, Category, Item, Task, TaskStatus
-from apps.checklists.progress import TaskProgress, progress_of
+from apps.checklists.progress import TaskProgress, TaskRow, task_rows
 from apps.checklists.querysets import sees_all_tasks
 
 MAX_NAMED = 3
@@ -46,10 +46,10 @@ class Light(models.TextChoices):
 
 @dataclass
 class ItemRow:
-    """One item of the tree: its visible tasks (each with `.progress`), light, reasons and slot totals."""
+    """One item of the tree: its visible tasks with their progress, light, reasons and slot totals."""
 
     item: Item
-    tasks: list[Task]
+    tasks: list[TaskRow]
     light: Light
     reasons: list[str]
     required: int = 0
@@ -103,16 +103,15 @@ def task_reasons(task: Task, progress: TaskProgress, today: date) -> list[str]:
     return reasons
 
 
-def _light(tasks: list[Task], today: date, extra: list[str]) -> Light:
+def _light(tasks: list[TaskRow], today: date, extra: list[str]) -> Light:
     """Grey without tasks; red if overdue, failed, returned or flagged by another app; green when all done."""
     if not tasks:
         return Light.GREY
     if extra or any(
-        t.status == TaskStatus.FAILED or t.is_overdue(today) or t.progress.returned  # type: ignore[attr-defined]
-        for t in tasks
+        r.task.status == TaskStatus.FAILED or r.task.is_overdue(today) or r.progress.returned for r in tasks
     ):
         return Light.RED
-    return Light.GREEN if all(t.status == TaskStatus.DONE for t in tasks) else Light.YELLOW
+    return Light.GREEN if all(r.task.status == TaskStatus.DONE for r in tasks) else Light.YELLOW
 
 
 def _visible_tasks(campaign: Campaign, user: User) -> list[Task]:
@@ -128,12 +127,9 @@ def _visible_tasks(campaign: Campaign, user: User) -> list[Task]:
 
 def campaign_tree(campaign: Campaign, user: User, *, today: date) -> list[CategoryBlock]:
     """The campaign's standard as category blocks of item rows; units see only the items they work on."""
-    tasks = _visible_tasks(campaign, user)
-    progress = progress_of(tasks)
-    by_item: dict[int, list[Task]] = defaultdict(list)
-    for task in tasks:
-        task.progress = progress[task.pk]  # type: ignore[attr-defined]
-        by_item[task.item_id].append(task)
+    by_item: dict[int, list[TaskRow]] = defaultdict(list)
+    for row in task_rows(_visible_tasks(campaign, user)):
+        by_item[row.task.item_id].append(row)
     categories = campaign.standard.categories.prefetch_related(
         Prefetch("items", queryset=Item.objects.order_by("order"))
     )
@@ -151,18 +147,18 @@ def campaign_tree(campaign: Campaign, user: User, *, today: date) -> list[Catego
     return blocks
 
 
-def _row(item: Item, tasks: list[Task], today: date, extra: list[str]) -> ItemRow:
-    """Build one item row from its tasks (which carry `.progress`)."""
+def _row(item: Item, tasks: list[TaskRow], today: date, extra: list[str]) -> ItemRow:
+    """Build one item row from its tasks and their progress."""
     reasons = [] if tasks else ["未分解到责任单位"]
-    for task in tasks:
-        reasons += task_reasons(task, task.progress, today)  # type: ignore[attr-defined]
+    for row in tasks:
+        reasons += task_reasons(row.task, row.progress, today)
     return ItemRow(
         item=item,
         tasks=tasks,
         light=_light(tasks, today, extra),
         reasons=reasons + extra,
-        required=sum(t.progress.required for t in tasks),  # type: ignore[attr-defined]
-        approved=sum(t.progress.approved for t in tasks),  # type: ignore[attr-defined]
+        required=sum(r.progress.required for r in tasks),
+        approved=sum(r.progress.approved for r in tasks),
     )
 
 
@@ -186,11 +182,12 @@ def filter_rows(
     """Narrow the tree by category, a unit (leading or supporting), a task status or a light."""
 
     def keep(row: ItemRow) -> bool:
+        tasks = [r.task for r in row.tasks]
         if unit and not any(
-            t.lead_unit_id == unit or any(u.pk == unit for u in t.supporting_units.all()) for t in row.tasks
+            t.lead_unit_id == unit or any(u.pk == unit for u in t.supporting_units.all()) for t in tasks
         ):
             return False
-        if status and not any(t.status == status for t in row.tasks):
+        if status and not any(t.status == status for t in tasks):
             return False
         return not light or row.light == light
 
@@ -240,13 +237,14 @@ def campaign_readiness(campaign: Campaign, user: User, *, today: date) -> Readin
     units: dict[int, UnitReadiness] = {}
     for block in blocks:
         for row in block.rows:
-            for task in row.tasks:
+            for task_row in row.tasks:
+                task = task_row.task
                 entry = units.setdefault(task.lead_unit_id, UnitReadiness(name=task.lead_unit.name))
                 entry.tasks += 1
                 entry.done += task.status == TaskStatus.DONE
                 entry.overdue += task.is_overdue(today)
-                entry.missing += len(task.progress.missing)  # type: ignore[attr-defined]
-                entry.returned += len(task.progress.returned)  # type: ignore[attr-defined]
+                entry.missing += len(task_row.progress.missing)
+                entry.returned += len(task_row.progress.returned)
     ranked = sorted(units.values(), key=lambda u: (-u.overdue, -(u.missing + u.returned), u.name))
     return Readiness(
         at_risk=at_risk, not_ready=not_ready, categories=blocks, units=ranked, lights=count_lights(blocks)

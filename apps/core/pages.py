@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import HttpRequest
@@ -29,17 +29,17 @@ def list_page(
     filterset: FilterSet,
     context: dict[str, Any] | None = None,
     per_page: int = PER_PAGE,
-    decorate: Callable[[list[Any]], None] | None = None,
+    decorate: Callable[[list[Any]], Sequence[Any]] | None = None,
 ) -> TemplateResponse:
     """Render a filtered, paginated list; an htmx request gets only the `results` partial.
 
-    `decorate` receives the rows of the shown page, to attach numbers computed in bulk for just those rows.
+    `decorate` receives the rows of the shown page and returns what the page shows in their place (typed
+    row objects carrying numbers computed in bulk for just those rows).
     """
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
     page = QuickPaginator(rows, per_page).get_page(request.GET.get("page"))
     if decorate is not None:
-        page.object_list = list(page.object_list)
-        decorate(page.object_list)
+        page.object_list = decorate(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]

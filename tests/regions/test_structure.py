@@ -34,10 +34,10 @@ def test_grids_without_a_worker_link_lands_on_exactly_those_grids(login: Any, wo
     client = login("office")
     structure = client.get(reverse("regions:list")).context["structure"]
     page = client.get(reverse("regions:list") + "?level=grid&staffed=false").context["page"]
-    assert [r.name for r in page] == ["湖滨1格", "西山1格"]
+    assert [r.region.name for r in page] == ["湖滨1格", "西山1格"]
     assert page.paginator.count == structure["grids_without_worker"]
     staffed = client.get(reverse("regions:list") + "?staffed=true").context["page"]
-    assert [r.name for r in staffed] == ["东湖1格", "东湖2格"]
+    assert [r.region.name for r in staffed] == ["东湖1格", "东湖2格"]
 
 
 def test_an_htmx_swap_of_the_region_list_skips_the_structure(login: Any, world: World) -> None:

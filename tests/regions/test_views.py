@@ -258,7 +258,7 @@ def test_worker_assignment_access(login: Any, world: World, name: str, status: i
 
 def test_region_list_counts_points_in_the_whole_subtree(login: Any, world: World) -> None:
     page = login("office").get(reverse("regions:list")).context["page"]
-    counts = {region.name: region.point_count for region in page}
+    counts = {row.region.name: row.point_count for row in page}
     assert counts["清河市"] == 4
     assert counts["东湖街道"] == 3
     assert counts["东湖社区"] == 2
@@ -267,7 +267,7 @@ def test_region_list_counts_points_in_the_whole_subtree(login: Any, world: World
 
 def test_region_list_counts_only_visible_points(login: Any, world: World) -> None:
     page = login("unit").get(reverse("regions:list")).context["page"]
-    assert {region.name: region.point_count for region in page} == {"东湖1格": 1, "湖滨1格": 1}
+    assert {row.region.name: row.point_count for row in page} == {"东湖1格": 1, "湖滨1格": 1}
 
 
 def test_region_detail_child_counts_are_not_multiplied_by_workers(
@@ -275,7 +275,7 @@ def test_region_detail_child_counts_are_not_multiplied_by_workers(
 ) -> None:
     GridAssignment.objects.create(grid=world.grid, worker=actors["grid2"])
     children = login("office").get(reverse("regions:detail", args=[world.community.pk])).context["children"]
-    assert [(c.name, c.point_count, c.worker_count) for c in children] == [
+    assert [(c.region.name, c.point_count, c.region.worker_count) for c in children] == [
         ("东湖1格", 1, 2),
         ("东湖2格", 1, 1),
     ]

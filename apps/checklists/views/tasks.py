@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from apps.accounts.http import AuthenticatedRequest
 from apps.checklists.forms import EvidenceUploadForm, FailForm, ProgressForm, TaskForm
 from apps.checklists.models import Evidence, FileKind, Task, TaskStatus
 from apps.checklists.permissions import can_manage_campaign, can_update_progress, can_upload_evidence
-from apps.checklists.progress import Slot, progress_of, slot_label
+from apps.checklists.progress import Slot, progress_of, slot_label, task_rows
 from apps.checklists.services import evidence_upload, task_mark_failed, task_set_progress, task_update
 from apps.core.permissions import require
 
@@ -54,12 +54,9 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
     if evidence == "returned":
         tasks = tasks.with_returned_evidence()
     page = Paginator(tasks.due_first(), PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    progress = progress_of(page.object_list)
-    for task in page.object_list:
-        task.progress = progress[task.pk]  # type: ignore[attr-defined]
+    rows = Page(task_rows(page.object_list), page.number, page.paginator)
     context = {
-        "page": page,
+        "page": rows,
         "status": status,
         "statuses": TaskStatus.choices,
         "due": due if due in DUE_DAYS else "",

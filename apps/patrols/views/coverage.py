@@ -31,7 +31,7 @@ from apps.patrols.selectors import (
     worker_stats,
 )
 from apps.patrols.views.office import (
-    mark_visible_tickets,
+    finding_rows,
     may_read_findings,
     may_read_reports,
     require_reader,
@@ -147,13 +147,12 @@ def patrol_detail(request: AuthenticatedRequest, uuid: UUID) -> HttpResponse:
         .select_related("point")
         .prefetch_related(Prefetch("checks", queryset=checks))
     )
-    findings = list(patrol.findings.select_related("category__parent", "point", "ticket"))
-    mark_visible_tickets(request.user, findings)
+    findings = patrol.findings.select_related("category__parent", "point", "ticket")
     walked = {visit.point_id for visit in visits}
     context = {
         "patrol": patrol,
         "visits": visits,
-        "findings": findings,
+        "findings": finding_rows(request.user, findings),
         "missed": [p for p in Point.objects.active().filter(grid=patrol.grid_id) if p.pk not in walked],
         "phone_start": _if_apart(patrol.client_started_at, patrol.started_at),
         "phone_end": _if_apart(patrol.client_ended_at, patrol.ended_at),

@@ -16,11 +16,12 @@ from apps.core.pages import list_page
 from apps.patrols.filters import FindingFilter
 from apps.patrols.models import Finding, FindingPhoto, FindingPhotoKind
 from apps.patrols.views.office import (
+    FindingRow,
     amap_link,
-    mark_visible_tickets,
     may_read_findings,
     may_read_reports,
     require_reader,
+    visible_ticket_ids,
 )
 from apps.regions.models import Region
 
@@ -50,18 +51,26 @@ def finding_list(request: AuthenticatedRequest) -> HttpResponse:
         template="patrols/finding_list.html",
         filterset=filterset,
         context={"may_read_reports": may_read_reports(request.user)},
-        decorate=lambda rows: _decorate(request, rows),
+        decorate=lambda findings: _rows(request, findings),
         per_page=FINDINGS_PER_PAGE,
     )
 
 
-def _decorate(request: AuthenticatedRequest, rows: list[Finding]) -> None:
+def _rows(request: AuthenticatedRequest, findings: list[Finding]) -> list[FindingRow]:
     """Ticket links the user may follow, and the first photos (already prefetched) as thumbnails."""
-    mark_visible_tickets(request.user, rows)
-    for finding in rows:
-        photos = list(finding.photos.all())
-        finding.thumbs = photos[:THUMBS]  # type: ignore[attr-defined]
-        finding.more_photos = len(photos) - THUMBS if len(photos) > THUMBS else 0  # type: ignore[attr-defined]
+    visible = visible_ticket_ids(request.user, findings)
+    rows = []
+    for finding in findings:
+        photos = tuple(finding.photos.all())
+        rows.append(
+            FindingRow(
+                finding=finding,
+                ticket_visible=finding.ticket_id in visible,
+                thumbs=photos[:THUMBS],
+                more_photos=max(len(photos) - THUMBS, 0),
+            )
+        )
+    return rows
 
 
 @login_required
@@ -75,11 +84,11 @@ def finding_detail(request: AuthenticatedRequest, uuid: UUID) -> HttpResponse:
         ),
         uuid=uuid,
     )
-    mark_visible_tickets(request.user, [finding])
     photos = list(finding.photos.order_by("uploaded_at", "pk"))
     has_position = finding.lat is not None and finding.lng is not None
     context = {
         "finding": finding,
+        "ticket_visible": finding.ticket_id in visible_ticket_ids(request.user, [finding]),
         "photo_columns": [(kind.label, [p for p in photos if p.kind == kind]) for kind in FindingPhotoKind],
         "territory": Region.objects.ancestors_of(finding.grid).exclude(depth=1),
         "amap": amap_link(finding.lat, finding.lng, finding.category.name) if has_position else "",

@@ -9,13 +9,14 @@ they are sent, so every patrol page is 403 to them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 
 from apps.accounts.models import Role, User
-from apps.patrols.models import Finding
+from apps.patrols.models import Finding, FindingPhoto
 from apps.tickets.models import Ticket
 
 AMAP_MARKER = "https://uri.amap.com/marker"
@@ -44,12 +45,31 @@ def amap_link(lat: Decimal, lng: Decimal, name: str) -> str:
     return f"{AMAP_MARKER}?{urlencode(query, safe=',')}"
 
 
-def mark_visible_tickets(user: User, findings: Iterable[Finding]) -> None:
-    """Set `ticket_visible` on each finding (one query): the ticket links only for those who may open it."""
-    rows = list(findings)
-    ids = [finding.ticket_id for finding in rows if finding.ticket_id]
-    visible = (
-        set(Ticket.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    )
-    for finding in rows:
-        finding.ticket_visible = finding.ticket_id in visible  # type: ignore[attr-defined]
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """A finding as the office lists show it: whether its ticket may be opened, and its first photos."""
+
+    finding: Finding
+    ticket_visible: bool
+    thumbs: tuple[FindingPhoto, ...] = ()
+    more_photos: int = 0
+
+    @property
+    def pk(self) -> int:
+        """The finding's id: a row is known by the finding it shows."""
+        return self.finding.pk
+
+
+def visible_ticket_ids(user: User, findings: Iterable[Finding]) -> set[int]:
+    """Ids of the findings' tickets the user may open (one query): only those are linked."""
+    ids = [finding.ticket_id for finding in findings if finding.ticket_id]
+    if not ids:
+        return set()
+    return set(Ticket.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def finding_rows(user: User, findings: Iterable[Finding]) -> list[FindingRow]:
+    """The findings as rows with their ticket links the user may follow (no photos)."""
+    findings = list(findings)
+    visible = visible_ticket_ids(user, findings)
+    return [FindingRow(finding=finding, ticket_visible=finding.ticket_id in visible) for finding in findings]

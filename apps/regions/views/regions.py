@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,8 +31,8 @@ def region_list(request: AuthenticatedRequest) -> HttpResponse:
     regions = Region.objects.visible_to(request.user).order_by("path")
     filterset = RegionFilter(request.GET or None, queryset=regions, request=request)
 
-    def with_point_counts(rows: list[Region]) -> None:
-        _attach_point_counts(request.user, rows)
+    def with_point_counts(rows: list[Region]) -> list[RegionRow]:
+        return region_rows(request.user, rows)
 
     # The structure in numbers heads the full page only; an htmx swap replaces just the rows.
     is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
@@ -44,11 +46,18 @@ def region_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _attach_point_counts(user: User, regions: list[Region]) -> None:
-    """Set `point_count`: the visible points anywhere in each region's subtree (points hang off grids)."""
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    """A region as lists show it, with the visible points anywhere in its subtree."""
+
+    region: Region
+    point_count: int
+
+
+def region_rows(user: User, regions: list[Region]) -> list[RegionRow]:
+    """Each region with its visible point count (points hang off grids), in one query per tree depth."""
     counts = Point.objects.visible_to(user).count_under(regions)
-    for region in regions:
-        region.point_count = counts.get(region.pk, 0)  # type: ignore[attr-defined]
+    return [RegionRow(region=region, point_count=counts.get(region.pk, 0)) for region in regions]
 
 
 @login_required
@@ -58,12 +67,14 @@ def region_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     visible = Region.objects.visible_to(request.user)
     ancestors = list(Region.objects.ancestors_of(region))
     visible_ancestor_ids = set(visible.filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True))
-    children = list(
-        visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
-            worker_count=Count("assignments")
-        )
+    children = region_rows(
+        request.user,
+        list(
+            visible.filter(path__startswith=region.path, depth=region.depth + 1).annotate(
+                worker_count=Count("assignments")
+            )
+        ),
     )
-    _attach_point_counts(request.user, children)
     points = (
         Point.objects.visible_to(request.user).in_region(region).select_related("grid", "responsible_unit")
     )
