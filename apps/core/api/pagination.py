@@ -9,7 +9,7 @@ PostgreSQL's estimate above that, which `count_exact: false` says; `next` is the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import InvalidPage
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.paging import QuickPaginator
+from apps.core.paging import QuickPage, QuickPaginator
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -48,7 +48,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return list(self.page)
 
     def get_paginated_response(self, data: Any) -> Response:
-        total = self.page.paginator.total
+        paginator = cast(QuickPaginator, cast(QuickPage, self.page).paginator)
+        total = paginator.total
         return Response(
             {
                 "count": total.value,

@@ -64,7 +64,8 @@ class PointViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A page of rows read with .values() and written by point_rows (PointSerializer's output)."""
         points = self.filter_queryset(self.get_queryset())
-        return self.get_paginated_response(point_rows(self.paginate_queryset(points.values(*POINT_COLUMNS))))
+        page = self.paginate_queryset(points.values(*POINT_COLUMNS)) or []
+        return self.get_paginated_response(point_rows(page))
 
     @extend_schema(request=PointUpdateSerializer, responses=PointSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

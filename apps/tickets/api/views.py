@@ -113,7 +113,7 @@ class TicketViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A page of rows read with .values() and written by ticket_rows (TicketSerializer's output)."""
         tickets = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(tickets.values(*ROW_COLUMNS))
+        page = self.paginate_queryset(tickets.values(*ROW_COLUMNS)) or []
         return self.get_paginated_response(ticket_rows(page, now=timezone.now()))
 
     def get_serializer_class(self) -> type[Serializer]:
