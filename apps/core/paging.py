@@ -41,8 +41,12 @@ def planner_estimate(rows: QuerySet) -> int | None:
     connection = connections[rows.db]
     if connection.vendor != "postgresql":
         return None
-    plan = json.loads(rows.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    try:
+        plan = json.loads(rows.order_by().values("pk").explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, LookupError, TypeError):
+        # A filter that can match nothing (an id no column holds) compiles to no SQL: no plan, count it.
+        return None
 
 
 def bounded_total(rows: QuerySet, cap: int = COUNT_CAP) -> Total:

@@ -55,3 +55,7 @@ def test_a_total_over_the_cap_is_not_counted_to_the_end(world: Any) -> None:
     assert not total.exact
     assert total.value >= 3
     assert bounded_total(rows, cap=100) == Total(rows.count(), exact=True)
+
+
+def test_a_filter_that_matches_nothing_totals_zero() -> None:
+    assert bounded_total(Region.objects.filter(pk__in=[])) == Total(0, exact=True)
