@@ -19,6 +19,9 @@ from django.db.models import QuerySet
 
 # Below this an exact count is cheap (an index range of a few thousand entries) and worth showing.
 COUNT_CAP = 10_000
+# A table the planner has never analysed is guessed from its first pages (hundreds of rows, whatever it holds):
+# only an estimate above this is trusted enough to skip the capped count.
+TRUSTED_ESTIMATE = 2 * COUNT_CAP
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def planner_estimate(rows: QuerySet) -> int | None:
 def bounded_total(rows: QuerySet, cap: int = COUNT_CAP) -> Total:
     """The number of rows: exact when at most `cap`, otherwise an estimate (see the module docstring)."""
     estimate = planner_estimate(rows)
-    if estimate is not None and estimate > cap * 2:
+    if estimate is not None and estimate > max(cap * 2, TRUSTED_ESTIMATE):
         # Far above the cap: the estimate is good enough, and counting even `cap` rows costs time.
         return Total(estimate, exact=False)
     counted = rows.order_by().values("pk")[: cap + 1].count()
