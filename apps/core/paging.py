@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 
 # Below this an exact count is cheap (an index range of a few thousand entries) and worth showing.
 COUNT_CAP = 10_000
-# A table the planner has never analysed is guessed from its first pages (hundreds of rows, whatever it holds):
-# only an estimate above this is trusted enough to skip the capped count.
+# A table the planner has never analysed is guessed from its first pages (hundreds of rows, whatever it
+# holds): only an estimate above this is trusted enough to skip the capped count.
 TRUSTED_ESTIMATE = 2 * COUNT_CAP
 
 

@@ -14,37 +14,42 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.notifications.models import Notification
 
 
-@transaction.atomic
 def notify(
     *,
-    recipients: Iterable[User],
+    recipients: Iterable[User] | QuerySet[User],
     kind: str,
     title: str,
     body: str = "",
     link: str = "",
     dedupe_key: str = "",
+    key_is_new: bool = False,
     at: datetime | None = None,
 ) -> int:
     """Deliver one notification to each active recipient; returns how many were actually created.
 
     With a `dedupe_key`, a recipient who already has a notification with that key gets nothing, so a periodic
-    job may retry freely. `link` must be a relative URL on this site. `at` dates it (default: now), for a
-    step that records its own time.
+    job may retry freely; `key_is_new` says the key names something written in this very transaction (a
+    ticket event), so nobody can hold it yet and there is nothing to look up. `link` must be a relative URL on
+    this site. `at` dates it (default: now), for a step that records its own time.
     """
     # Validate the shared fields once; only the recipient differs between the rows.
     Notification(kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key).full_clean(
         exclude=["recipient"], validate_unique=False, validate_constraints=False
     )
-    # The database, not possibly stale objects, decides who is active.
-    ids = {user.pk for user in recipients}
-    ids = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
-    if dedupe_key:
+    # The database, not possibly stale objects, decides who is active (a query of people: in that query).
+    if isinstance(recipients, QuerySet):
+        ids = set(recipients.filter(is_active=True).values_list("pk", flat=True))
+    else:
+        wanted = {user.pk for user in recipients}
+        ids = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    if dedupe_key and not key_is_new and ids:
         ids -= set(
             Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=ids).values_list(
                 "recipient_id", flat=True
@@ -66,6 +71,7 @@ def notify(
         for pk in sorted(ids)
     ]
     # The pre-check above makes the count right; ignore_conflicts still keeps a concurrent duplicate out.
+    # One insert (bulk_create is atomic by itself), inside whatever step is telling people: no savepoint.
     Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
     return len(rows)
 

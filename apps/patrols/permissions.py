@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from apps.accounts.models import Role, User
-from apps.regions.models import GridAssignment, Region
+from apps.regions.models import Region
+from apps.regions.scope import territory_scope
 
 
 def my_grid_ids(user: User) -> set[int]:
     """The grids the user is assigned to as a 网格员."""
     if not user.is_authenticated or not user.has_role(Role.GRID_WORKER):
         return set()
-    return set(GridAssignment.objects.filter(worker=user).values_list("grid_id", flat=True))
+    return set(territory_scope(user).grid_ids)  # read once per request, with the rest of the scope
 
 
 def is_grid_worker(user: User) -> bool:

@@ -8,3 +8,7 @@ class TicketsConfig(AppConfig):
 
     name = "apps.tickets"
     verbose_name = "整改工单"
+
+    def ready(self) -> None:
+        """Connect the routing cache's invalidation signals."""
+        from apps.tickets import routing  # noqa: F401

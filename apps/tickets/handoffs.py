@@ -7,9 +7,7 @@ unit. Each notification is keyed by the event, so a retried step never tells any
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from apps.accounts.models import User
@@ -39,16 +37,16 @@ def tell_recheckers(ticket: Ticket, event: TicketEvent, title: str) -> int:
     return _send(ticket, event, people, title)
 
 
-def _send(ticket: Ticket, event: TicketEvent, people: Iterable[User], title: str) -> int:
+def _send(ticket: Ticket, event: TicketEvent, people: QuerySet[User], title: str) -> int:
     """One notification per person, never to the one who acted, dated when the step happened."""
-    recipients = [person for person in people if person.pk != event.actor_id]
     body = f"{ticket.title}" + (f"：{event.comment}" if event.comment else "")
     return notify(
-        recipients=recipients,
+        recipients=people.exclude(pk=event.actor_id) if event.actor_id else people,
         kind=f"ticket_{event.action}",
         title=f"{title}：{ticket.number}",
         body=body[:2000],
         link=reverse("tickets:detail", args=[ticket.pk]),
         dedupe_key=f"ticket-event-{event.pk}",
+        key_is_new=True,  # the event was written in this step's transaction
         at=event.at,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from apps.accounts.models import Role, User
-from apps.regions.models import GridAssignment, Region
+from apps.regions.models import Region
+from apps.regions.scope import territory_scope
 from apps.tickets.models import Ticket
 
 
@@ -37,9 +38,7 @@ def can_recheck(user: User, ticket: Ticket) -> bool:
         return True
     grid_id = ticket_grid_id(ticket)
     return (
-        grid_id is not None
-        and user.has_role(Role.GRID_WORKER)
-        and GridAssignment.objects.filter(worker=user, grid_id=grid_id).exists()
+        grid_id is not None and user.has_role(Role.GRID_WORKER) and grid_id in territory_scope(user).grid_ids
     )
 
 
@@ -55,6 +54,5 @@ def can_report_in(user: User, region: Region) -> bool:
     own = user.scope_region
     if user.has_role(Role.STREET, Role.COMMUNITY) and own is not None and region.path.startswith(own.path):
         return True
-    return (
-        user.has_role(Role.GRID_WORKER) and GridAssignment.objects.filter(worker=user, grid=region).exists()
-    )
+    # A grid worker's grids are in the scope the request has already read.
+    return user.has_role(Role.GRID_WORKER) and region.pk in territory_scope(user).grid_ids

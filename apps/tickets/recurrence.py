@@ -2,18 +2,23 @@
 
 "Same problem, same place" is one rule for both: the same 小类, and the same point — or, for a report
 made away from any point, a ticket located within 30 m. A report that matches an unfinished ticket
-(挂账 included: the problem is still there) joins it as a further report (find_open_duplicate); a new
-ticket that matches one closed in the last 30 days is a 反弹 (find_recurrence).
+(挂账 included: the problem is still there) joins it as a further report; a new ticket that matches one
+closed in the last 30 days is a 反弹. A report asks both at once (find_same_problem: one read of the few
+tickets of that problem at that place); a ticket opened otherwise asks the second (find_recurrence).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
+
+from apps.tickets.choices import FINISHED
 from apps.tickets.models import Ticket, TicketStatus
-from apps.tickets.querysets import TicketQuerySet
+from apps.tickets.querysets import TicketQuerySet, finished_q
 
 WINDOW = timedelta(days=30)
 RADIUS_M = 30.0
@@ -21,12 +26,27 @@ RADIUS_M = 30.0
 LAT_DEGREES = Decimal("0.00028")
 
 
-def find_open_duplicate(
-    *, category_id: int, point_id: int | None, lat: Decimal | None, lng: Decimal | None
-) -> Ticket | None:
-    """The oldest unfinished ticket for the same problem at the same place, if any."""
-    unfinished = Ticket.objects.filter(category_id=category_id).unfinished()
-    return _at_same_place(unfinished, point_id, lat, lng, newest_first=False)
+@dataclass(frozen=True)
+class SameProblem:
+    """What a new report meets at its place: an unfinished ticket to join, a closed one it repeats."""
+
+    unfinished: Ticket | None
+    recently_closed: Ticket | None
+
+
+def find_same_problem(
+    *, category_id: int, point_id: int | None, lat: Decimal | None, lng: Decimal | None, now: datetime
+) -> SameProblem:
+    """The oldest unfinished and the latest recently closed ticket of the problem there, in one query."""
+    recent = Q(status=TicketStatus.CLOSED, closed_at__gte=now - WINDOW, closed_at__lte=now)
+    tickets = Ticket.objects.filter(category_id=category_id).filter(~finished_q() | recent)
+    here = _all_at_same_place(tickets, point_id, lat, lng)
+    unfinished = [ticket for ticket in here if ticket.status not in FINISHED]
+    closed = [ticket for ticket in here if ticket.status == TicketStatus.CLOSED]
+    return SameProblem(
+        unfinished=min(unfinished, key=lambda ticket: (ticket.created_at, ticket.pk), default=None),
+        recently_closed=max(closed, key=lambda ticket: ticket.closed_at or now, default=None),
+    )
 
 
 def find_recurrence(ticket: Ticket, now: datetime) -> Ticket | None:
@@ -48,18 +68,44 @@ def _at_same_place(
     *,
     newest_first: bool,
 ) -> Ticket | None:
-    """The first of `tickets` at the same point, or within RADIUS_M when there is no point."""
-    order = ("-closed_at",) if newest_first else ("created_at", "pk")
+    """The first of `tickets` at the same place (the database orders them and, at a point, stops at one)."""
+    here = _here(tickets, point_id, lat, lng)
+    if here is None:
+        return None
+    here = here.order_by(*(("-closed_at",) if newest_first else ("created_at", "pk")))
     if point_id:
-        return tickets.filter(point_id=point_id).order_by(*order).first()
+        return here.first()
+    return next((ticket for ticket in here if _near(ticket, lat, lng)), None)
+
+
+def _all_at_same_place(
+    tickets: TicketQuerySet, point_id: int | None, lat: Decimal | None, lng: Decimal | None
+) -> list[Ticket]:
+    """Every one of `tickets` at the same place."""
+    here = _here(tickets, point_id, lat, lng)
+    if here is None:
+        return []
+    return [ticket for ticket in here if point_id or _near(ticket, lat, lng)]
+
+
+def _here(
+    tickets: TicketQuerySet, point_id: int | None, lat: Decimal | None, lng: Decimal | None
+) -> TicketQuerySet | None:
+    """`tickets` at the same point, or in a box of RADIUS_M around the place (None: no place to compare)."""
+    if point_id:
+        return tickets.filter(point_id=point_id)
     if lat is None or lng is None:
         return None
     lng_degrees = LAT_DEGREES / Decimal(max(math.cos(math.radians(float(lat))), 0.01))
-    nearby = tickets.filter(
+    return tickets.filter(
         lat__range=(lat - LAT_DEGREES, lat + LAT_DEGREES),
         lng__range=(lng - lng_degrees, lng + lng_degrees),
-    ).order_by(*order)
-    return next((t for t in nearby if distance_m(lat, lng, t) <= RADIUS_M), None)
+    )
+
+
+def _near(ticket: Ticket, lat: Decimal | None, lng: Decimal | None) -> bool:
+    """Within RADIUS_M of the place (the box is wider than the circle)."""
+    return lat is not None and lng is not None and distance_m(lat, lng, ticket) <= RADIUS_M
 
 
 def distance_m(lat: Decimal, lng: Decimal, other: Ticket) -> float:

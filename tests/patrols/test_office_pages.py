@@ -25,7 +25,7 @@ from apps.patrols.models import CheckItem, CheckResult, CheckTemplate, Finding, 
 from apps.patrols.services import PhotoUpload, finding_submit, patrol_finish, patrol_start, patrol_visit
 from apps.patrols.services.templates import check_item_add, check_item_update
 from apps.regions.models import GridAssignment, Point, Region
-from apps.regions.services import region_create
+from apps.regions.services import grid_assign_worker, region_create
 from apps.tickets.models import Ticket
 from tests.conftest import World
 from tests.patrols.factories import Templates, photo
@@ -306,7 +306,7 @@ def test_coverage_query_count_does_not_grow(
     for n in range(5):
         grid = region_create(parent=community, code=f"GX{n}", name=f"新网格{n}")
         point = PointFactory(grid=grid, type="main_road")
-        GridAssignment.objects.create(grid=grid, worker=actors["grid"])
+        grid_assign_worker(grid=grid, worker=actors["grid"], actor=actors["office"])
         patrol = walk(actors["grid"], point, templates, when=at(24, 9))
         find(actors["grid"], point, templates, when=at(24, 10), patrol=patrol)
     assert count() == few

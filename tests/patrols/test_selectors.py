@@ -30,7 +30,7 @@ from apps.patrols.selectors import (
 )
 from apps.patrols.services import PhotoUpload, finding_submit, patrol_finish, patrol_start, patrol_visit
 from apps.regions.models import GridAssignment, Point, Region
-from apps.regions.services import region_create
+from apps.regions.services import grid_assign_worker, region_create
 from tests.conftest import World
 from tests.patrols.factories import Templates, photo
 from tests.regions.factories import PointFactory
@@ -189,7 +189,7 @@ def test_coverage_takes_the_same_queries_for_many_grids(actors: dict[str, User],
             parent=Region.objects.get(pk=world.community.pk), code=f"GX{n}", name=f"新网格{n}"
         )
         point = PointFactory(grid=extra)
-        GridAssignment.objects.create(grid=extra, worker=actors["grid2"])
+        grid_assign_worker(grid=extra, worker=actors["grid2"], actor=actors["office"])
         walk(actors["grid2"], extra, [point], when=at(25, 9))
     assert queries() == few
 

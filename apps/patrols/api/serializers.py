@@ -226,7 +226,7 @@ class FindingInputSerializer(serializers.Serializer):
     grid = IdField(label="网格（无点位时）", required=False, allow_null=True, default=None)
     category = serializers.PrimaryKeyRelatedField(
         label="问题小类",
-        queryset=ProblemCategory.objects.all(),
+        queryset=ProblemCategory.objects.select_related("parent"),  # its time limit may be the 大类's
         error_messages={"does_not_exist": "问题类别不存在。"},
     )
     check_item = serializers.PrimaryKeyRelatedField(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -34,7 +34,7 @@ from apps.patrols.api.serializers import (
     VisitInputSerializer,
     VisitSerializer,
 )
-from apps.patrols.models import CheckItem, CheckTemplate, Finding, Patrol, PatrolVisit
+from apps.patrols.models import CheckItem, CheckTemplate, Finding, FindingPhoto, Patrol, PatrolVisit
 from apps.patrols.permissions import my_grid_ids
 from apps.patrols.services import (
     PhotoUpload,
@@ -251,7 +251,8 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             photos=_uploads(data["photos"], data["photo_uuids"]),
             after_photos=_uploads(data["after_photos"], data["after_photo_uuids"]),
         )
-        return self._show(finding, _stored(created))
+        photographed = bool(data["photos"] or data["after_photos"])
+        return self._show(finding, _stored(created), photographed=photographed)
 
     @extend_schema(
         request={"multipart/form-data": FindingPhotoInputSerializer},
@@ -277,8 +278,13 @@ class FindingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             FindingPhotoSerializer(photo, context={"request": request}).data, status=_stored(created)
         )
 
-    def _show(self, finding: Finding, code: int) -> Response:
-        finding = findings_with_photos(Finding.objects.all()).get(pk=finding.pk)
+    def _show(self, finding: Finding, code: int, *, photographed: bool = True) -> Response:
+        """The finding as the API shows it; one just written is in hand, but for its photos (if any)."""
+        if code == status.HTTP_201_CREATED:
+            photos = FindingPhoto.objects.all() if photographed else FindingPhoto.objects.none()
+            prefetch_related_objects([finding], Prefetch("photos", queryset=photos))
+        else:
+            finding = findings_with_photos(Finding.objects.all()).get(pk=finding.pk)
         return Response(FindingSerializer(finding, context=self.get_serializer_context()).data, status=code)
 
 

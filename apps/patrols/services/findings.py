@@ -24,8 +24,9 @@ from apps.core.images import CleanPhoto, clean_photo
 from apps.patrols.models import CheckItem, Finding, FindingPhoto, FindingPhotoKind, Outcome, Patrol
 from apps.patrols.permissions import require_patrols_in
 from apps.regions.models import Point, Region
+from apps.tickets.choices import FINISHED
 from apps.tickets.models import ProblemCategory, Ticket, TicketSource
-from apps.tickets.services import ticket_auto_dispatch, ticket_report
+from apps.tickets.services import ticket_add_report_photos, ticket_report
 
 MAX_PHOTOS = 9
 
@@ -57,10 +58,10 @@ def finding_submit(
     after_photos: Sequence[PhotoUpload] = (),
     now: datetime | None = None,
 ) -> tuple[Finding, bool]:
-    """Store a finding once; the same UUID again returns the stored one (created False), never a second."""
-    existing = Finding.objects.filter(uuid=uuid).first()
-    if existing is not None:
-        return _own(existing, worker), False
+    """Store a finding once; the same UUID again returns the stored one (created False), never a second.
+
+    The unique UUID decides (the insert below): a caller that answers replays early looks first (the API).
+    """
     now = now or timezone.now()
     grid = _grid_of(point, grid)
     require_patrols_in(worker, grid)
@@ -143,8 +144,10 @@ def finding_add_photo(
     try:
         with transaction.atomic():
             item = _save_photo(finding, photo.uuid, kind, clean, lat=lat, lng=lng, taken_at=taken_at)
-            if finding.ticket is not None and kind == FindingPhotoKind.BEFORE:
-                _add_to_ticket(finding.ticket, clean, worker)
+            # A problem photo is shown on the ticket too, while the ticket is still being worked on.
+            ticket = finding.ticket
+            if ticket is not None and kind == FindingPhotoKind.BEFORE and ticket.status not in FINISHED:
+                ticket_add_report_photos(ticket=ticket, actor=worker, photos=[clean])
     except IntegrityError:
         _remove_files([item] if item else [])
         return FindingPhoto.objects.get(uuid=photo.uuid), False
@@ -235,11 +238,8 @@ def _save_photo(
 def _open_ticket(
     finding: Finding, cleaned: list[tuple[uuid_module.UUID, str, CleanPhoto]], now: datetime
 ) -> Ticket:
-    """上报: a ticket through the ticket service, sent on by the routing rules when the city allows it.
-
-    A problem that already has an unfinished ticket joins it (the ticket service's rule); that ticket is
-    already on its way, so it is not routed again.
-    """
+    """上报: a ticket through the ticket service, sent on by the routing rules when the city allows it
+    (PATROL_AUTO_DISPATCH); a problem that already has an unfinished ticket joins it (the service's rule)."""
     place = finding.point.name if finding.point else finding.grid.name
     reported = ticket_report(
         actor=finding.worker,
@@ -252,11 +252,10 @@ def _open_ticket(
         lat=finding.lat,
         lng=finding.lng,
         photos=[clean for _, kind, clean in cleaned if kind == FindingPhotoKind.BEFORE],
+        auto_dispatch=settings.PATROL_AUTO_DISPATCH,
         now=now,
     )
-    if reported.joined or not settings.PATROL_AUTO_DISPATCH:
-        return reported.ticket
-    return ticket_auto_dispatch(ticket=reported.ticket, now=now)
+    return reported.ticket
 
 
 def finding_wording(finding: Finding) -> str:
@@ -274,15 +273,6 @@ def _ticket_text(finding: Finding) -> str:
     if finding.accuracy_m is not None:
         parts.append(f"定位精度约 {finding.accuracy_m} 米")
     return "\n".join(part for part in parts if part)
-
-
-def _add_to_ticket(ticket: Ticket, clean: CleanPhoto, worker: User) -> None:
-    """A problem photo that arrives later is also shown on the ticket."""
-    from apps.tickets.models import PhotoKind, TicketPhoto
-
-    item = TicketPhoto(ticket=ticket, kind=PhotoKind.BEFORE, taken_at=clean.taken_at, uploaded_by=worker)
-    item.image.save("photo.jpg", clean.content, save=False)
-    item.save()
 
 
 def _remove_files(photos: Sequence[FindingPhoto]) -> None:

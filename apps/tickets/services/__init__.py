@@ -1,9 +1,14 @@
 """Ticket writes: opening a ticket (create.py) and every later step (flow.py), each checking its right."""
 
-from apps.tickets.services.create import Reported, next_number, ticket_create, ticket_report
+from apps.tickets.services.create import (
+    Reported,
+    next_number,
+    ticket_add_report_photos,
+    ticket_create,
+    ticket_report,
+)
 from apps.tickets.services.flow import (
     ticket_accept,
-    ticket_auto_dispatch,
     ticket_decide_extension,
     ticket_decide_shelve,
     ticket_dispatch,
@@ -23,7 +28,7 @@ __all__ = [
     "Reported",
     "next_number",
     "ticket_accept",
-    "ticket_auto_dispatch",
+    "ticket_add_report_photos",
     "ticket_create",
     "ticket_decide_extension",
     "ticket_decide_shelve",

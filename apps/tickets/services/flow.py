@@ -22,7 +22,6 @@ from apps.tickets.deadlines import allowed_until, deadline_for, handling_minutes
 from apps.tickets.handoffs import tell_office, tell_recheckers, tell_unit
 from apps.tickets.models import EventAction, PhotoKind, Supervision, Ticket, TicketEvent, TicketStatus
 from apps.tickets.permissions import can_recheck, can_supervise, is_handler, is_office
-from apps.tickets.routing import route
 from apps.tickets.services.records import add_photos, check_photos, record
 
 S = TicketStatus
@@ -104,21 +103,6 @@ def ticket_dispatch(
     return ticket
 
 
-@transaction.atomic
-def ticket_auto_dispatch(*, ticket: Ticket, now: datetime | None = None) -> Ticket:
-    """The system 立案s and 派遣s a reported problem to the unit its routing rule names; without a rule
-    (or a single default unit) the ticket waits for the office at 待立案."""
-    now = now or timezone.now()
-    ticket = _lock(ticket)
-    _expect(ticket, S.REPORTED, doing="自动派遣")
-    unit = route(ticket.category, ticket.region)
-    if unit is None:
-        return ticket
-    _move(ticket, None, EventAction.FILE, S.FILED, now=now, comment="巡查上报，按分派规则自动立案")
-    _dispatch(ticket, None, unit, deadline=None, comment="按分派规则自动派遣", now=now)
-    return ticket
-
-
 def _dispatch(
     ticket: Ticket,
     actor: User | None,
@@ -129,6 +113,15 @@ def _dispatch(
     now: datetime,
 ) -> None:
     """Send a locked ticket to a unit and start its clock."""
+    text = dispatch_terms(ticket, unit, deadline=deadline, comment=comment, now=now)
+    event = _move(ticket, actor, EventAction.DISPATCH, S.DISPATCHED, now=now, unit=unit, comment=text)
+    tell_unit(ticket, event, "新派遣工单，请签收")
+
+
+def dispatch_terms(
+    ticket: Ticket, unit: Unit, *, deadline: datetime | None, comment: str, now: datetime
+) -> str:
+    """Check a dispatch and set its unit, deadline and clock on the ticket (not saved); the event's text."""
     if not unit.is_active:
         raise ValidationError({"unit": f"{unit} 已停用，不能接收工单。"})
     if deadline is not None and deadline <= now:
@@ -143,11 +136,9 @@ def _dispatch(
     ticket.assignee = None
     ticket.deadline, ticket.allowed_minutes, ticket.dispatched_at = deadline, allowed, now
     ticket.accepted_at = ticket.warned_at = None
-    text = f"派遣至 {unit}，整改时限 {timezone.localtime(deadline):%Y-%m-%d %H:%M}" + (
+    return f"派遣至 {unit}，整改时限 {timezone.localtime(deadline):%Y-%m-%d %H:%M}" + (
         f"。{comment}" if comment else ""
     )
-    event = _move(ticket, actor, EventAction.DISPATCH, S.DISPATCHED, now=now, unit=unit, comment=text)
-    tell_unit(ticket, event, "新派遣工单，请签收")
 
 
 @transaction.atomic

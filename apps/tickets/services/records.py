@@ -40,6 +40,14 @@ def record(
     )
 
 
+def record_many(ticket: Ticket, events: Sequence[TicketEvent]) -> list[TicketEvent]:
+    """Append several events, in order, in one insert (their primary keys set: notifications key on them)."""
+    for event in events:
+        event.ticket = ticket
+        event.comment = event.comment.strip()
+    return TicketEvent.objects.bulk_create(events)
+
+
 def check_photos(photos: Sequence[UploadedFile | CleanPhoto]) -> list[CleanPhoto]:
     """Decode and re-encode every photo before anything is written; one bad photo refuses them all.
 
