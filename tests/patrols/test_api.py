@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from apps.accounts.models import User
 from apps.patrols.models import Finding, FindingPhoto, Patrol, PatrolCheck
 from apps.patrols.services import findings
-from apps.tickets.models import Ticket, TicketPhoto, TicketSource, TicketStatus
+from apps.tickets.models import EventAction, Ticket, TicketEvent, TicketPhoto, TicketSource, TicketStatus
 from tests.conftest import World
 from tests.patrols.factories import Templates, jpeg_bytes, new_uuid, photo
 
@@ -360,6 +360,10 @@ def test_a_later_photo_is_added_once_and_shown_on_the_ticket(
     assert (first.status_code, again.status_code) == (201, 200)
     assert FindingPhoto.objects.count() == 2
     assert TicketPhoto.objects.filter(ticket_id=created["ticket"]).count() == 2
+    # The ticket's own service wrote it: a 再次上报 step on the timeline carries the later photo.
+    later = TicketEvent.objects.get(ticket_id=created["ticket"], action=EventAction.REPORT_AGAIN)
+    assert later.actor == actors["grid"]
+    assert later.photos.count() == 1
     outsider = api(actors["grid2"]).post(
         f"/api/v1/findings/{created['uuid']}/photos/",
         {"uuid": new_uuid(), "kind": "before", "image": photo()},
