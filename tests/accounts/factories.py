@@ -19,7 +19,7 @@ def make_user(*roles: str, username: str | None = None, **fields: Any) -> User:
 
 
 def admin_staff(*roles: str, perms: Iterable[str], **fields: Any) -> User:
-    """A user with the roles who may sign in to the admin and holds the given model permissions (codenames)."""
+    """A user with the roles who may sign in to the admin, holding the given model permissions (codenames)."""
     user = make_user(*roles, **fields)
     user.is_staff = True
     user.save(update_fields=["is_staff"])
