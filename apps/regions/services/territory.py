@@ -133,4 +133,20 @@ def pairing_create(
     if existing:
         return existing
     pairing.save()
+    _forget_paired(pairing, actor)
     return pairing
+
+
+@transaction.atomic
+def pairing_remove(*, pairing: Pairing, actor: User) -> None:
+    """End a leader's, unit's or grid chief's pairing with a region."""
+    require(can_change_region(actor, pairing.region))
+    pairing.delete()
+    _forget_paired(pairing, actor)
+
+
+def _forget_paired(pairing: Pairing, actor: User) -> None:
+    """Drop the cached scopes a pairing feeds: the paired person's and the actor's (unit staff's)."""
+    forget_scope(actor)
+    if pairing.user is not None:
+        forget_scope(pairing.user)
