@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.core.middleware.HtmxVaryMiddleware",
 ]
 
 # WhiteNoise serves /static/ under gunicorn, `make run` included: collected, hashed files in production; in

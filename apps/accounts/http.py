@@ -1,12 +1,13 @@
-"""Typing for views behind login_required: their request always carries a real User."""
+"""Typing for views behind login_required: their request always carries a real User (and htmx details)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from apps.accounts.models import User
+from apps.core.htmx import HtmxRequest
 
 
-class AuthenticatedRequest(HttpRequest):
+class AuthenticatedRequest(HtmxRequest):
     """An HttpRequest whose user is signed in (for type checking only)."""
 
     user: User

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django_filters import FilterSet
 
+from apps.core.htmx import HtmxRequest, wants_fragment
 from apps.core.paging import QuickPaginator
 
 # 30 rows keep a list within a few screens on a phone, where rows become cards.
@@ -23,7 +24,7 @@ def edit_page(request: HttpRequest, *, obj: Any, form: Any, heading: str, detail
 
 
 def list_page(
-    request: HttpRequest,
+    request: HtmxRequest,
     *,
     template: str,
     filterset: FilterSet,
@@ -31,7 +32,7 @@ def list_page(
     per_page: int = PER_PAGE,
     decorate: Callable[[list[Any]], Sequence[Any]] | None = None,
 ) -> TemplateResponse:
-    """Render a filtered, paginated list; an htmx request gets only the `results` partial.
+    """Render a filtered, paginated list; an htmx swap gets only the `results` partial.
 
     `decorate` receives the rows of the shown page and returns what the page shows in their place (typed
     row objects carrying numbers computed in bulk for just those rows).
@@ -42,8 +43,7 @@ def list_page(
         page.object_list = decorate(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
-    name = f"{template}#results" if is_fragment else template
+    name = f"{template}#results" if wants_fragment(request) else template
     return TemplateResponse(
         request, name, {"filter": filterset, "page": page, "query": query.urlencode(), **(context or {})}
     )

@@ -26,6 +26,7 @@ from apps.checklists.selectors import (
     filter_rows,
 )
 from apps.checklists.services import task_assign, tasks_assign_category
+from apps.core.htmx import wants_fragment
 from apps.core.permissions import require
 from apps.regions.models import Unit
 
@@ -68,7 +69,7 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "today": today,
     }
     template = "checklists/campaign_detail.html"
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if wants_fragment(request):
         template += "#tree"
     return TemplateResponse(request, template, context)
 

@@ -29,6 +29,7 @@ from apps.checklists.models import Requirement, Standard
 from apps.checklists.permissions import can_manage_campaign
 from apps.checklists.services import standard_apply
 from apps.checklists.standards import Problem, StandardPlan, read_workbook, standard_plan, standard_workbook
+from apps.core.htmx import wants_fragment
 from apps.core.permissions import require
 from apps.core.sync import IMPORTED
 
@@ -100,7 +101,7 @@ def standard_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_import": can_manage_campaign(request.user),
     }
     template = "checklists/standards/detail.html"
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if wants_fragment(request):
         template += "#items"
     return TemplateResponse(request, template, context)
 

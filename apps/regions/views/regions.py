@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
 from apps.accounts.models import Role, User
+from apps.core.htmx import wants_fragment
 from apps.core.pages import edit_page, list_page
 from apps.core.permissions import require
 from apps.regions.filters import RegionFilter
@@ -35,8 +36,7 @@ def region_list(request: AuthenticatedRequest) -> HttpResponse:
         return region_rows(request.user, rows)
 
     # The structure in numbers heads the full page only; an htmx swap replaces just the rows.
-    is_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
-    context = {} if is_fragment else {"structure": structure_overview(request.user)}
+    context = {} if wants_fragment(request) else {"structure": structure_overview(request.user)}
     return list_page(
         request,
         template="regions/region_list.html",
