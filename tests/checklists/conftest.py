@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import UploadedFile
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
@@ -142,3 +144,28 @@ def _more_tasks(book: Book, world: World, actors: dict[str, User], count: int) -
             files=[upload("a.pdf", pdf_bytes())],
             actor=actors["unit"],
         )
+
+
+def put(
+    task: Task,
+    requirement: Requirement,
+    actor: User,
+    *,
+    year: int | None = None,
+    files: Sequence[UploadedFile] | None = None,
+) -> list[Evidence]:
+    """Upload through the service (one real PDF unless files are given)."""
+    files = files if files is not None else [upload("台账.pdf", pdf_bytes())]
+    return evidence_upload(task=task, requirement=requirement, year=year, files=files, actor=actor)
+
+
+def status_of(task: Task) -> str:
+    """The task's status as stored."""
+    task.refresh_from_db()
+    return task.status
+
+
+@pytest.fixture
+def organisation_task(book: Book, world: World) -> Task:
+    """T-01 (工作方案 once, 会议记录 per year → 4 slots) led by 市城管局, the `unit` actor's unit."""
+    return TaskFactory(campaign=book.campaign, item=book.organisation, lead_unit=world.unit_city)
