@@ -141,3 +141,7 @@ def snapshot(ticket: Ticket) -> tuple[Any, ...]:
 
 def reload(ticket: Ticket) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
+
+
+def page_text(response: Any) -> str:
+    return response.content.decode()
