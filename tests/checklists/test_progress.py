@@ -26,12 +26,6 @@ def put(task: Task, requirement: Requirement, actor: User, year: int | None = No
     return evidence
 
 
-@pytest.fixture
-def organisation_task(book: Book, world: World) -> Task:
-    """T-01 with four slots: 工作方案 once and 会议记录 for 2025, 2026 and 2027."""
-    return TaskFactory(campaign=book.campaign, item=book.organisation, lead_unit=world.unit_city)
-
-
 def test_task_without_evidence_is_not_started_with_every_slot_missing(
     book: Book, organisation_task: Task
 ) -> None:

@@ -19,15 +19,12 @@ from apps.accounts.models import Role, User
 from apps.calendars.worktime import work_calendar
 from apps.notifications.models import Notification
 from apps.tickets.models import EventAction, Supervision, Ticket, TicketEvent, TicketStatus
-from apps.tickets.services import (
-    ticket_decide_extension,
-    ticket_request_extension,
-    ticket_supervise,
-)
+from apps.tickets.services import ticket_decide_extension, ticket_request_extension, ticket_supervise
 from apps.tickets.services.escalation import EscalationResult, _candidates, _Watch, tickets_escalate
 from apps.tickets.tasks import escalate_tickets
 from tests.accounts.factories import make_user
 from tests.conftest import World
+from tests.tickets.conftest import reload
 from tests.tickets.factories import Categories, at, dispatched, in_progress, shelved, submit
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
@@ -44,10 +41,6 @@ def run(time_machine: Any, when: datetime) -> EscalationResult:
 def watch_notes() -> Any:
     """The notifications the overdue watch sends (the steps' own hand-over notices are left out)."""
     return Notification.objects.filter(kind__in=["ticket_due_soon", "ticket_yellow", "ticket_red"])
-
-
-def reload(ticket: Ticket) -> Ticket:
-    return Ticket.objects.get(pk=ticket.pk)
 
 
 def system_events(ticket: Ticket) -> list[tuple[str, str]]:

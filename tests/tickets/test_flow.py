@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from apps.core.exceptions import DomainError
 from apps.tickets.models import (
@@ -42,6 +40,7 @@ from apps.tickets.services import (
     ticket_void,
 )
 from tests.conftest import World
+from tests.tickets.conftest import jpeg, reload
 
 TZ = ZoneInfo("Asia/Shanghai")
 FRIDAY_4PM = datetime(2026, 11, 20, 16, 0, tzinfo=TZ)
@@ -51,31 +50,6 @@ S = TicketStatus
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def garbage(db: Any) -> ProblemCategory:
-    """市容环境 / 暴露垃圾: 4 工作时, normally 城管."""
-    parent = ProblemCategory.objects.create(code="T-SR", name="市容环境", default_unit_type="urban_mgmt")
-    return ProblemCategory.objects.create(
-        code="T-SR-01", name="暴露垃圾", parent=parent, deadline_value=4, deadline_unit="work_hour"
-    )
-
-
-@pytest.fixture
-def food(garbage: ProblemCategory) -> ProblemCategory:
-    """食品 / 三防缺失: 2 工作日."""
-    parent = ProblemCategory.objects.create(code="T-SP", name="食品", default_unit_type="market")
-    return ProblemCategory.objects.create(
-        code="T-SP-01", name="三防缺失", parent=parent, deadline_value=2, deadline_unit="work_day"
-    )
-
-
-def jpeg(name: str = "photo.jpg", colour: str = "red") -> SimpleUploadedFile:
-    """A real JPEG, as a phone camera would send."""
-    out = io.BytesIO()
-    Image.new("RGB", (320, 240), colour).save(out, format="JPEG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
 def opened(
@@ -99,10 +73,6 @@ def in_progress(
     ticket = opened(actors, world, category, at=at)
     ticket_dispatch(ticket=ticket, actor=actors["office"], unit=world.unit_city, now=at)
     return ticket_accept(ticket=ticket, actor=actors["unit"], now=at + timedelta(minutes=10))
-
-
-def reload(ticket: Ticket) -> Ticket:
-    return Ticket.objects.get(pk=ticket.pk)
 
 
 def test_the_whole_loop_closes_on_time(

@@ -1,4 +1,5 @@
-"""迎检档案: the ZIP's layout and index, requesting and enqueueing, failures, and the pages' access matrix."""
+"""迎检档案 build: the ZIP's layout, bytes and index, its progress and the builds that fail; a built binder
+downloaded through the page, and one built by a real worker."""
 
 from __future__ import annotations
 
@@ -11,22 +12,16 @@ import tempfile
 import time
 import uuid
 import zipfile
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 from openpyxl import load_workbook
 
 from apps.accounts.models import User
@@ -42,12 +37,11 @@ from apps.checklists.models import (
 from apps.checklists.services import binder_build, binder_request, evidence_review, evidence_upload
 from apps.checklists.tasks import build_binder
 from apps.checklists.uploads import OLE2_MAGIC
-from tests.checklists.conftest import Book
+from tests.checklists.conftest import Book, queued
 from tests.checklists.factories import RequirementFactory, TaskFactory
 from tests.checklists.files import pdf_bytes, png_bytes, upload
 from tests.conftest import World
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PROGRESS_UPDATE = re.compile(r'UPDATE "checklists_binderexport" SET "progress" = (\d+) WHERE')
 
 
@@ -92,11 +86,6 @@ def filled(book: Book, world: World, actors: dict[str, User]) -> dict[str, Any]:
         review(files[key], office, approve=True)
     review(files["minutes_2027"], office, approve=False)
     return {"patrols": patrols, "files": files}
-
-
-def queued(book: Book, office: User, **fields: Any) -> BinderExport:
-    """An export row as binder_request leaves it (without enqueueing anything)."""
-    return BinderExport.objects.create(campaign=book.campaign, requested_by=office, **fields)
 
 
 def archive_of(export: BinderExport) -> zipfile.ZipFile:
@@ -281,251 +270,6 @@ def test_binder_build_of_an_export_already_started_does_nothing(book: Book, acto
 
     export.refresh_from_db()
     assert (export.status, export.progress, export.file.name) == (ExportStatus.RUNNING, 40, "")
-
-
-# --- requesting -----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["leader", "inspector", "unit", "grid"])
-def test_only_the_office_may_request_a_binder(book: Book, actors: dict[str, User], name: str) -> None:
-    with pytest.raises(PermissionDenied, match="创卫办"):
-        binder_request(campaign=book.campaign, actor=actors[name])
-    assert not BinderExport.objects.exists()
-
-
-def test_binder_request_enqueues_the_build_only_after_commit(
-    book: Book, actors: dict[str, User], django_capture_on_commit_callbacks: Any
-) -> None:
-    with (
-        mock.patch.object(build_binder, "delay") as delay,
-        django_capture_on_commit_callbacks(execute=False) as callbacks,
-    ):
-        export = binder_request(campaign=book.campaign, actor=actors["office"])
-        delay.assert_not_called()
-    assert export.status == ExportStatus.QUEUED
-    assert export.requested_by == actors["office"]
-    delay.assert_not_called()
-    assert len(callbacks) == 1
-
-    with mock.patch.object(build_binder, "delay") as delay:
-        callbacks[0]()
-    delay.assert_called_once_with(export.pk)
-
-
-@pytest.mark.parametrize("status", [ExportStatus.QUEUED, ExportStatus.RUNNING])
-def test_a_second_request_while_one_is_unfinished_returns_it(
-    book: Book, actors: dict[str, User], django_capture_on_commit_callbacks: Any, status: str
-) -> None:
-    first = queued(book, actors["office"], status=status)
-
-    with mock.patch.object(build_binder, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
-        again = binder_request(campaign=book.campaign, actor=actors["admin"])
-
-    assert again == first
-    assert BinderExport.objects.count() == 1
-    delay.assert_not_called()
-
-
-def test_a_request_after_a_finished_one_starts_a_new_export(
-    book: Book, actors: dict[str, User], django_capture_on_commit_callbacks: Any
-) -> None:
-    done = queued(book, actors["office"], status=ExportStatus.DONE)
-
-    with mock.patch.object(build_binder, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
-        export = binder_request(campaign=book.campaign, actor=actors["office"])
-
-    assert export != done
-    delay.assert_called_once_with(export.pk)
-
-
-def test_an_export_unfinished_for_hours_is_abandoned_and_a_new_one_starts(
-    book: Book, actors: dict[str, User], django_capture_on_commit_callbacks: Any
-) -> None:
-    stuck = queued(book, actors["office"], status=ExportStatus.RUNNING)
-    BinderExport.objects.filter(pk=stuck.pk).update(requested_at=timezone.now() - timedelta(hours=3))
-
-    with mock.patch.object(build_binder, "delay"), django_capture_on_commit_callbacks(execute=True):
-        export = binder_request(campaign=book.campaign, actor=actors["office"])
-
-    stuck.refresh_from_db()
-    assert export != stuck
-    assert stuck.status == ExportStatus.FAILED
-    assert "超时" in stuck.error
-
-
-def test_an_unreachable_broker_marks_the_export_failed_instead_of_leaving_it_queued(
-    book: Book, actors: dict[str, User], django_capture_on_commit_callbacks: Any
-) -> None:
-    with (
-        mock.patch.object(build_binder, "delay", side_effect=BrokerError("connection refused")),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        export = binder_request(campaign=book.campaign, actor=actors["office"])
-
-    export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED
-    assert "任务队列" in export.error
-
-
-def test_the_task_calls_the_build_service_with_the_id(book: Book, actors: dict[str, User]) -> None:
-    export = queued(book, actors["office"])
-
-    assert build_binder.run(export.pk) == ExportStatus.DONE
-
-
-# --- pages ----------------------------------------------------------------------------------------
-
-
-def finished(book: Book, office: User) -> BinderExport:
-    """A done export with a small stored file, finished on 2026-11-23 (Beijing time)."""
-    export = queued(book, office, status=ExportStatus.DONE, progress=100, file_count=1, size=4)
-    export.file.save("binder.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18), save=False)
-    export.finished_at = datetime(2026, 11, 23, 9, 30, tzinfo=SHANGHAI)
-    export.save()
-    return export
-
-
-CAMPAIGN_GET = {"anon": 302, "grid": 404, "unit": 200, "leader": 200, "inspector": 200, "office": 200}
-CAMPAIGN_POST = {"anon": 302, "grid": 404, "unit": 403, "leader": 403, "inspector": 403}
-EXPORT_GET = {"anon": 302, "grid": 404, "unit": 404, "unit_other": 404, "leader": 200, "office": 200}
-
-
-@pytest.mark.parametrize(("name", "expected"), CAMPAIGN_GET.items())
-def test_campaign_binders_page_access(book: Book, login: Any, name: str, expected: int) -> None:
-    response = login(name).get(reverse("binders:campaign", args=[book.campaign.pk]))
-
-    assert response.status_code == expected
-    if expected == 302:
-        assert response["Location"].startswith(reverse("accounts:login"))
-
-
-def test_campaign_binders_page_lists_exports_newest_first_with_the_button_for_the_office(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    older = finished(book, actors["office"])
-    newer = queued(book, actors["office"], status=ExportStatus.RUNNING, progress=37)
-
-    page = login("office").get(reverse("binders:campaign", args=[book.campaign.pk])).content.decode()
-
-    assert "生成迎检档案" in page
-    assert page.index(f'id="binder-{newer.pk}"') < page.index(f'id="binder-{older.pk}"')
-    assert "37%" in page
-
-
-def test_campaign_binders_page_has_no_button_and_no_exports_for_a_unit(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    finished(book, actors["office"])
-
-    page = login("unit").get(reverse("binders:campaign", args=[book.campaign.pk])).content.decode()
-
-    assert "生成迎检档案</button>" not in page
-    assert "binder-" not in page
-    assert "仅创卫办、领导和督查人员可以查看" in page
-
-
-@pytest.mark.parametrize(("name", "expected"), CAMPAIGN_POST.items())
-def test_only_the_office_may_start_a_binder_from_the_page(
-    book: Book, login: Any, name: str, expected: int
-) -> None:
-    response = login(name).post(reverse("binders:campaign", args=[book.campaign.pk]))
-
-    assert response.status_code == expected
-    assert not BinderExport.objects.exists()
-
-
-def test_the_office_starts_a_binder_from_the_page_and_it_is_enqueued_on_commit(
-    book: Book, login: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    url = reverse("binders:campaign", args=[book.campaign.pk])
-    client = login("office")
-
-    with mock.patch.object(build_binder, "delay") as delay, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url)
-
-    export = BinderExport.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == url
-    delay.assert_called_once_with(export.pk)
-    assert "已开始生成迎检档案" in client.get(url).content.decode()
-
-
-@pytest.mark.parametrize(("name", "expected"), EXPORT_GET.items())
-def test_status_partial_access(
-    book: Book, actors: dict[str, User], login: Any, name: str, expected: int
-) -> None:
-    export = queued(book, actors["office"], status=ExportStatus.RUNNING, progress=37)
-
-    response = login(name).get(reverse("binders:status", args=[export.pk]))
-
-    assert response.status_code == expected
-
-
-def test_status_partial_of_a_running_export_shows_the_percentage_and_polls(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    export = queued(book, actors["office"], status=ExportStatus.RUNNING, progress=37)
-
-    html = login("leader").get(reverse("binders:status", args=[export.pk])).content.decode()
-
-    assert "37%" in html
-    assert 'aria-valuenow="37"' in html
-    assert 'hx-trigger="every 1s"' in html
-    assert "<html" not in html
-
-
-def test_status_partial_of_a_finished_export_stops_polling_and_links_the_download(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    export = finished(book, actors["office"])
-
-    html = login("office").get(reverse("binders:status", args=[export.pk])).content.decode()
-
-    assert "hx-trigger" not in html
-    assert reverse("binders:download", args=[export.pk]) in html
-
-
-def test_status_partial_of_a_failed_export_shows_the_error(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    export = queued(book, actors["office"], status=ExportStatus.FAILED, error="材料文件缺失")
-
-    html = login("office").get(reverse("binders:status", args=[export.pk])).content.decode()
-
-    assert "材料文件缺失" in html
-    assert "hx-trigger" not in html
-
-
-@pytest.mark.parametrize(("name", "expected"), EXPORT_GET.items())
-def test_download_access(book: Book, actors: dict[str, User], login: Any, name: str, expected: int) -> None:
-    export = finished(book, actors["office"])
-
-    response = login(name).get(reverse("binders:download", args=[export.pk]))
-    response.close()
-
-    assert response.status_code == expected
-
-
-def test_download_is_an_attachment_named_after_the_campaign_and_day(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    export = finished(book, actors["office"])
-
-    response = login("office").get(reverse("binders:download", args=[export.pk]))
-
-    assert b"".join(response.streaming_content) == b"PK\x05\x06" + b"\x00" * 18
-    response.close()
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment")
-    assert quote("2025—2027年创建周期_迎检档案_20261123.zip") in disposition
-
-
-def test_download_of_an_unfinished_export_is_not_found(
-    book: Book, actors: dict[str, User], login: Any
-) -> None:
-    export = queued(book, actors["office"], status=ExportStatus.RUNNING)
-
-    assert login("office").get(reverse("binders:download", args=[export.pk])).status_code == 404
 
 
 def test_built_binder_downloads_through_the_page(
