@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -32,7 +33,7 @@ from apps.core.permissions import require
 from apps.tickets import services
 from apps.tickets.actions import BY_NAME, allowed_actions
 from apps.tickets.forms import action_form
-from apps.tickets.models import PhotoKind, Ticket, TicketPhoto, TicketStatus
+from apps.tickets.models import PhotoKind, Ticket, TicketEvent, TicketPhoto, TicketStatus
 from apps.tickets.routing import route
 from apps.tickets.views.common import duration_text, visible_ticket
 
@@ -89,6 +90,14 @@ def _action_forms(user: User, ticket: Ticket) -> list[dict[str, Any]]:
     return shown
 
 
+@dataclass(frozen=True)
+class TimelineStep:
+    """One event of the timeline with the photos taken at that step."""
+
+    event: TicketEvent
+    photos: list[TicketPhoto]
+
+
 @login_required
 @require_GET
 def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -101,9 +110,9 @@ def ticket_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for photo in photos:
         by_kind[photo.kind].append(photo)
         by_event[photo.event_id].append(photo)
-    events = list(ticket.events.select_related("actor", "unit"))
-    for event in events:
-        event.shown_photos = by_event[event.pk]  # type: ignore[attr-defined]
+    events = [
+        TimelineStep(event, by_event[event.pk]) for event in ticket.events.select_related("actor", "unit")
+    ]
     note, note_class = deadline_note(ticket, now)
     context = {
         "ticket": ticket,
