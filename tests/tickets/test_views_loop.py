@@ -118,6 +118,10 @@ def test_the_whole_loop_through_the_pages(
     for label in ("上报", "派遣", "签收", "提交整改", "核查通过（销号）"):
         assert label in timeline
     assert sorted(closed.photos.values_list("kind", flat=True)) == [PhotoKind.AFTER, PhotoKind.BEFORE]
+    # Each step shows the photos taken at it: the after-photo under 提交整改.
+    after = closed.photos.get(kind=PhotoKind.AFTER)
+    submit_step = timeline.split('class="ev-submit"')[1].split("</li>")[0]
+    assert f'href="{reverse("tickets:photo", args=[after.pk])}"' in submit_step
 
 
 def test_photos_are_served_to_those_who_see_the_ticket(
