@@ -2,7 +2,7 @@
 
 Reads the paths as JSON on stdin ([name, method, path, username], …) and prints {name: {"sql_statements",
 "in_process_ms"}}: the median of 20 requests through Django's test client (no HTTP, no other client), and
-the statements of one more request.
+the statements of one more request. Pages are signed in with a session, the API with a token, as under load.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import User
+from apps.accounts.services import api_token_issue
 from apps.patrols.models import CheckItem
 from apps.regions.models import Point
 
@@ -51,8 +52,12 @@ def main() -> None:
     results = {}
     body = None
     for name, method, path, username in json.load(sys.stdin):
-        client = Client()
-        client.force_login(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        if path.startswith("/api/"):
+            client = Client(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
+        else:
+            client = Client()
+            client.force_login(user)
         if method == "POST":
             body = body or finding_body()
         for _ in range(3):

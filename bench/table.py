@@ -10,12 +10,12 @@ from results import RESULTS, TARGETS  # bench/results.py
 
 
 def main() -> None:
-    """One row per measured path: rate, ratio to ping and target, p95."""
+    """One row per measured path: rate, ratio to ping and target, p95, SQL statements and in-process time."""
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else max(RESULTS.glob("*.json"))
     records = json.loads(path.read_text(encoding="utf-8"))
     print(f"`{path.name}`\n")
-    print("| 路径 | 请求/秒 | 与 /ping/ 之比 | 目标 | p95 (ms) | 达标 |")
-    print("|---|---|---|---|---|---|")
+    print("| 路径 | 请求/秒 | 与 /ping/ 之比 | 目标 | p95 (ms) | 达标 | SQL 语句 | 进程内 (ms) |")
+    print("|---|---|---|---|---|---|---|---|")
     for record in records:
         if "rps" not in record or record["name"] == "ping":
             continue
@@ -23,6 +23,7 @@ def main() -> None:
         target = "" if least is None else f"≥ {least}" + (f"，p95 ≤ {p95:g}" if p95 else "")
         met = {True: "是", False: "否"}.get(record.get("meets_target"), "")
         row = [record["name"], record["rps"], record["ratio"], target, record.get("p95_ms", ""), met]
+        row += [record.get("sql_statements", ""), record.get("in_process_ms", "")]
         print("| " + " | ".join(str(cell) for cell in row) + " |")
     ping = next(r for r in records if r["name"] == "ping")
     print(f"\n基准 `/ping/`：{ping['rps']} 请求/秒。")

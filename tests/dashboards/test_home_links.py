@@ -194,7 +194,7 @@ def test_grid_worker_home_shows_their_week_rechecks_and_open_reports(login: Any,
 
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("office", 15), ("leader", 22), ("unit", 15), ("street", 13), ("grid", 14)],
+    [("office", 15), ("leader", 22), ("unit", 15), ("street", 13), ("grid", 13)],
 )
 def test_home_query_count_is_fixed(
     login: Any, busy: Book, django_assert_num_queries: Any, name: str, queries: int
