@@ -90,7 +90,7 @@ stack: $(RUNTIME_STAMP)  ## web + Celery worker + beat against DATABASE_URL/REDI
 	echo "stack: web http://127.0.0.1:$(PORT) + worker + beat running; Ctrl-C stops all three."; \
 	wait -n
 
-bench: $(RUNTIME_STAMP)  ## Point and ticket lists (200k tickets), finding submissions vs /ping/ on PostgreSQL, binder; JSON
+bench: $(RUNTIME_STAMP)  ## Point, ticket, patrol and home pages (200k tickets, 1M patrol results), finding submissions vs /ping/ on PostgreSQL, binder; JSON
 	@$(PY) bench/run.py
 
 fuzz: $(DEV_STAMP)  ## schemathesis against a live demo server (DATABASE_URL's server, else SQLite)

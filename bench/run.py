@@ -1,6 +1,6 @@
-"""Benchmark, as one JSON list: requests/s of the point-list API, the ticket lists (bench/tickets.py) and
-finding submissions (bench/findings.py) on PostgreSQL versus the trivial /ping/ view, and the 迎检档案 build
-versus a plain file copy (bench/binder.py)."""
+"""Benchmark, as one JSON list: requests/s of the point-list API, the ticket, patrol and home pages at scale
+(bench/tickets.py) and finding submissions (bench/findings.py) on PostgreSQL versus the trivial /ping/ view,
+and the 迎检档案 build versus a plain file copy (bench/binder.py)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from binder import run_binder_bench  # bench/binder.py: this directory is first 
 from findings import first_point_and_category, metadata_body, photo_body, photo_of_about
 from psycopg2 import sql
 from results import save_results, with_target  # bench/results.py
+from tickets import PATROL_CHECKS, TICKETS, patrol_seed_args, seed_args, session_headers
 from tickets import TARGETS as TICKET_TARGETS  # bench/tickets.py
-from tickets import TICKETS, seed_args, session_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -291,6 +291,8 @@ def main() -> None:
     manage(env, "load_check_templates")
     log(f"tickets: making sure the bench database holds {TICKETS:,} (generated once, then reused)")
     manage(env, *seed_args())
+    log(f"patrols: making sure the bench database holds {PATROL_CHECKS:,} patrol results (generated once)")
+    manage(env, *patrol_seed_args())
     analyze(database_url)
     manage(env, "collectstatic", "--noinput", "-v", "0")
 

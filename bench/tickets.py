@@ -1,7 +1,9 @@
-"""Benchmark targets at scale: the ticket list page and API over 200,000 tickets on PostgreSQL.
+"""Benchmark targets at scale: the ticket pages and API over 200,000 tickets, and the patrol and home pages
+over a year of 1,000,000 patrol results, on PostgreSQL.
 
-The tickets are generated once into the bench database (`seed_demo_tickets --if-empty`) and reused by later
-runs; the page is fetched with a real session (signed in through the login form), the API with a token.
+The tickets and patrol results are generated once into the bench database (`seed_demo_tickets --if-empty`,
+`seed_demo_patrols --bulk-checks --if-empty`) and reused by later runs; the pages are fetched with a real
+session (signed in through the login form), the API with a token.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 TICKETS = int(os.environ.get("BENCH_TICKETS", "200000"))
+PATROL_CHECKS = int(os.environ.get("BENCH_PATROL_CHECKS", "1000000"))
 # (name, path, how to sign in, whom): pages with a session signed in through the form, the API with a token.
 TARGETS = [
     ("ticket_list_page", "/tickets/", "session", "office"),
@@ -31,6 +34,11 @@ CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 def seed_args() -> list[str]:
     """manage.py arguments that put the tickets into the bench database once."""
     return ["seed_demo_tickets", "--count", str(TICKETS), "--if-empty", "--no-events", "--force"]
+
+
+def patrol_seed_args() -> list[str]:
+    """manage.py arguments that put a year of patrol results into the bench database once (~1.5 min)."""
+    return ["seed_demo_patrols", "--bulk-checks", str(PATROL_CHECKS), "--if-empty", "--force"]
 
 
 def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:

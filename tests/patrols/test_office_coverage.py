@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.patrols.views.coverage import GRIDS_PER_PAGE, WORKERS_PER_PAGE
 from apps.regions.models import GridAssignment, Region
 from apps.regions.services import grid_assign_worker, region_create
 from tests.conftest import World
@@ -137,3 +138,25 @@ def test_coverage_query_count_does_not_grow(
         patrol = walk(actors["grid"], point, templates, when=at(24, 9))
         find(actors["grid"], point, templates, when=at(24, 10), patrol=patrol)
     assert count() == few
+
+
+def test_coverage_html_stays_within_a_page_however_many_workers(
+    login: Any, actors: dict[str, User], world: World, week: Week
+) -> None:
+    client = login("office")
+
+    def rendered() -> tuple[int, int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = text(page(client, COVERAGE, week=WEEK))
+        return html.count('data-label="覆盖率"'), html.count('data-label="负责网格"'), len(queries)
+
+    rendered()  # warm up the session and the user's roles
+    _, _, few = rendered()
+    community = Region.objects.get(pk=world.community.pk)
+    for n in range(40):
+        grid = region_create(parent=community, code=f"GW{n:02}", name=f"多人网格{n:02}")
+        PointFactory(grid=grid, type="main_road")
+        GridAssignment.objects.create(grid=grid, worker=User.objects.create_user(username=f"t_many{n:02}"))
+    grids, workers, queries = rendered()
+    assert (grids, workers) == (GRIDS_PER_PAGE, WORKERS_PER_PAGE)  # 44 grids and 42 workers, a page of each
+    assert queries == few

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.core.pages import PER_PAGE
 from apps.patrols.models import Finding, Patrol
 from apps.tickets.models import Ticket
 from tests.conftest import World
@@ -176,3 +177,32 @@ def test_the_ticket_of_a_reported_finding_exists(week: Week) -> None:
     # Guards the arrangement the link tests rely on: 上报 opened a ticket, 现场整改 did not.
     assert Ticket.objects.filter(pk=week.reported.ticket_id).exists()
     assert week.fixed.ticket_id is None
+
+
+def test_patrol_list_shows_a_page_in_flat_queries_however_many_patrols(
+    login: Any, actors: dict[str, User], world: World, week: Week
+) -> None:
+    client = login("office")
+
+    def rendered() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = text(client.get(PATROLS))
+        return html.count('data-label="巡查点位"'), len(queries)
+
+    rendered()  # warm up the session and the user's roles
+    rows, few = rendered()
+    assert rows == 2
+    Patrol.objects.bulk_create(
+        Patrol(
+            uuid=uuid.uuid4(),
+            worker=actors["grid"],
+            grid=world.grid,
+            started_at=at(20, 9) - timedelta(hours=n),
+        )
+        for n in range(PER_PAGE + 10)
+    )
+    rows, queries = rendered()
+    assert rows == PER_PAGE
+    assert queries == few
+    first = client.get(PATROLS).context["page"][0]
+    assert (first.pk, first.visit_count, first.finding_count) == (week.patrol.pk, 1, 2)
