@@ -13,13 +13,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
+from apps.accounts.roles import Role
 from apps.regions.scope import AnyUser
 
 
 def _unit_of(user: AnyUser) -> int | None:
     """The unit whose tasks the user works on, if they hold the unit role."""
-    from apps.accounts.models import Role
-
     if user.is_authenticated and user.has_role(Role.UNIT):  # type: ignore[union-attr]
         return user.unit_id  # type: ignore[union-attr]
     return None

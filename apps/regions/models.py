@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from treebeard.mp_tree import MP_Node
 
+from apps.accounts.roles import Role
 from apps.core.models import TimeStampedModel
 from apps.regions.querysets import (
     GridAssignmentQuerySet,
@@ -275,8 +276,6 @@ class GridAssignment(models.Model):
 
     def clean(self) -> None:
         """Only grids are patrolled, and only by grid workers."""
-        from apps.accounts.models import Role
-
         if self.grid_id and self.grid.level != Level.GRID:
             raise ValidationError({"grid": "只能把网格分配给网格员。"})
         if self.worker_id and not self.worker.has_role(Role.GRID_WORKER):

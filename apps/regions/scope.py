@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
+from apps.accounts.roles import Role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -54,7 +56,6 @@ def forget_scope(user: AnyUser) -> None:
 
 def _compute(user: User) -> TerritoryScope:
     """Build the scope from roles, scope region, grid assignments and the unit's pairings."""
-    from apps.accounts.models import Role
     from apps.regions.models import GridAssignment, Pairing, PairingKind
 
     if user.sees_everything:
