@@ -72,6 +72,17 @@ def test_no_app_imports_an_app_above_or_beside_it() -> None:
     assert upward_imports() == []
 
 
+def test_choices_and_roles_are_leaves_every_module_may_import() -> None:
+    leaves = [APPS_DIR / "accounts" / "roles.py", *sorted(APPS_DIR.glob("*/choices.py"))]
+    imports = {
+        str(path.relative_to(APPS_DIR.parent)): sorted(
+            {app for _, app in _imported_apps(ast.parse(path.read_text()))}
+        )
+        for path in leaves
+    }
+    assert {path: apps for path, apps in imports.items() if apps} == {}
+
+
 def test_the_check_sees_function_local_and_type_checking_imports() -> None:
     source = (
         "from typing import TYPE_CHECKING\n"
