@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -9,23 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from apps.accounts.roles import MANAGE_EVERYTHING, SEE_EVERYTHING, Role
 
-class Role(models.TextChoices):
-    """What a person does in the campaign; decides their home page, navigation and scope."""
+__all__ = ["MANAGE_EVERYTHING", "SEE_EVERYTHING", "Role", "User", "UserRole", "mobile_validator"]
 
-    ADMIN = "admin", "创卫办管理员"
-    OFFICE = "office", "创卫办"
-    LEADER = "leader", "领导"
-    UNIT = "unit", "责任单位"
-    STREET = "street", "街道"
-    COMMUNITY = "community", "社区"
-    GRID_WORKER = "grid_worker", "网格员"
-    INSPECTOR = "inspector", "督查员"
-
-
-# Roles that see the whole city. Leaders and inspectors read it; only the office changes it.
-SEE_EVERYTHING = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADER, Role.INSPECTOR})
-MANAGE_EVERYTHING = frozenset({Role.ADMIN, Role.OFFICE})
 
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", "请输入11位手机号码。")
 

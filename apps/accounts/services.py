@@ -1,29 +1,19 @@
-"""Writes to users and their roles."""
+"""Writes to users and their roles.
+
+accounts sits below regions (DESIGN.md §3), so nothing here knows about units or region levels: a user's unit
+and territory arrive as ids, and the rules that tie a role to a unit or to a level of region are checked by
+`apps.regions.services.staff` (staff_create, staff_set_roles) before it calls these.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import Role, User, UserRole
-from apps.regions.models import Level, Region, Unit
-from apps.regions.scope import forget_scope
-
-
-def _check_role_requirements(*, roles: set[str], unit: Unit | None, scope_region: Region | None) -> None:
-    """Unit staff need a unit; 街道 staff a 街道; 社区 staff a 社区."""
-    errors = {}
-    if Role.UNIT in roles and unit is None:
-        errors["unit"] = "责任单位角色须指定所属单位。"
-    if Role.STREET in roles and (scope_region is None or scope_region.level != Level.STREET):
-        errors["scope_region"] = "街道角色须指定一个街道作为管辖区域。"
-    if Role.COMMUNITY in roles and (scope_region is None or scope_region.level != Level.COMMUNITY):
-        errors["scope_region"] = "社区角色须指定一个社区作为管辖区域。"
-    if errors:
-        raise ValidationError(errors)
+from apps.accounts.models import User, UserRole
+from apps.accounts.roles import Role
 
 
 @transaction.atomic
@@ -34,21 +24,20 @@ def user_create(
     roles: Iterable[str],
     real_name: str = "",
     mobile: str = "",
-    unit: Unit | None = None,
-    scope_region: Region | None = None,
+    unit_id: int | None = None,
+    scope_region_id: int | None = None,
     is_superuser: bool = False,
 ) -> User:
-    """Create a user with roles; role requirements (unit, territory) are checked before any write."""
+    """Create a validated user with roles; people placed in the territory go through regions' staff_create."""
     role_set = set(roles)
-    _check_role_requirements(roles=role_set, unit=unit, scope_region=scope_region)
     user = User(
         username=username,
         real_name=real_name,
         mobile=mobile,
-        unit=unit,
-        scope_region=scope_region,
+        unit_id=unit_id,
+        scope_region_id=scope_region_id,
         is_superuser=is_superuser,
-        is_staff=is_superuser or bool(role_set & {Role.ADMIN}),
+        is_staff=is_superuser or Role.ADMIN in role_set,
     )
     user.set_password(password)
     user.full_clean()
@@ -71,13 +60,11 @@ def users_bulk_create(*, users: list[User], role: str) -> list[User]:
 
 @transaction.atomic
 def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
-    """Replace a user's roles."""
+    """Replace a user's roles (no placement check: regions' staff_set_roles does that first)."""
     role_set = set(roles)
-    _check_role_requirements(roles=role_set, unit=user.unit, scope_region=user.scope_region)
     user.role_grants.exclude(role__in=role_set).delete()
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in role_set], ignore_conflicts=True)
     user.__dict__.pop("role_codes", None)
-    forget_scope(user)
     return user
 
 

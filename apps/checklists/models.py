@@ -15,6 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from apps.checklists.choices import (
+    SLOT_FILLED,
+    CampaignKind,
+    CampaignStatus,
+    EvidenceStatus,
+    ExportStatus,
+    FileKind,
+    TaskStatus,
+)
 from apps.checklists.querysets import (
     BinderExportQuerySet,
     CampaignQuerySet,
@@ -24,6 +33,27 @@ from apps.checklists.querysets import (
 )
 from apps.core.models import TimeStampedModel
 from apps.regions.models import Unit, UnitType
+
+# The choices live in apps/checklists/choices.py (the QuerySets need them too); they are imported here so that
+# `from apps.checklists.models import CampaignKind` keeps working.
+__all__ = [
+    "SLOT_FILLED",
+    "BinderExport",
+    "Campaign",
+    "CampaignKind",
+    "CampaignStatus",
+    "Category",
+    "Evidence",
+    "EvidenceStatus",
+    "ExportStatus",
+    "FileKind",
+    "Item",
+    "Requirement",
+    "Standard",
+    "Task",
+    "TaskStatus",
+    "evidence_upload_to",
+]
 
 
 class Standard(TimeStampedModel):
@@ -124,18 +154,6 @@ class Requirement(models.Model):
         return self.name
 
 
-class CampaignKind(models.TextChoices):
-    CREATE = "create", "创建"
-    REVIEW = "review", "复审"
-
-
-class CampaignStatus(models.TextChoices):
-    PREPARING = "preparing", "筹备中"
-    ACTIVE = "active", "推进中"
-    INSPECTED = "inspected", "已迎检"
-    CLOSED = "closed", "已结束"
-
-
 class Campaign(TimeStampedModel):
     """A 创建 or 复审 cycle on one standard version, up to its 迎检 date."""
 
@@ -178,14 +196,6 @@ class Campaign(TimeStampedModel):
     def days_to_inspection(self, today: date) -> int:
         """Days left until the 迎检 date (negative once it has passed)."""
         return (self.inspection_on - today).days
-
-
-class TaskStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未启动"
-    IN_PROGRESS = "in_progress", "推进中"
-    IN_REVIEW = "in_review", "待审核"
-    DONE = "done", "已完成"
-    FAILED = "failed", "未达标"
 
 
 class Task(TimeStampedModel):
@@ -244,20 +254,6 @@ class Task(TimeStampedModel):
         return self.deadline < today and self.status != TaskStatus.DONE
 
 
-class EvidenceStatus(models.TextChoices):
-    PENDING = "pending", "待审核"
-    APPROVED = "approved", "通过"
-    RETURNED = "returned", "退回"
-
-
-class FileKind(models.TextChoices):
-    PDF = "pdf", "PDF"
-    IMAGE = "image", "图片"
-    WORD = "word", "Word/WPS 文字"
-    EXCEL = "excel", "Excel/WPS 表格"
-    OFD = "ofd", "OFD 版式文件"
-
-
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     """Store under the campaign and task with a random name; the extension comes from the checked content."""
     suffix = PurePosixPath(filename).suffix.lower()
@@ -313,13 +309,6 @@ class Evidence(models.Model):
     def extension(self) -> str:
         """The stored file's extension, without the dot."""
         return PurePosixPath(self.file.name).suffix.lstrip(".")
-
-
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "生成中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
 
 
 class BinderExport(models.Model):

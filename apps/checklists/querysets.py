@@ -13,13 +13,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
+from apps.accounts.roles import Role
+from apps.checklists.choices import SLOT_FILLED, EvidenceStatus, TaskStatus
 from apps.regions.scope import AnyUser
 
 
 def _unit_of(user: AnyUser) -> int | None:
     """The unit whose tasks the user works on, if they hold the unit role."""
-    from apps.accounts.models import Role
-
     if user.is_authenticated and user.has_role(Role.UNIT):  # type: ignore[union-attr]
         return user.unit_id  # type: ignore[union-attr]
     return None
@@ -69,7 +69,7 @@ class TaskQuerySet(models.QuerySet):
 
     def open(self) -> TaskQuerySet:
         """Tasks not yet done."""
-        return self.exclude(status="done")
+        return self.exclude(status=TaskStatus.DONE)
 
     def overdue(self, today: date) -> TaskQuerySet:
         """Open tasks whose deadline has passed."""
@@ -103,27 +103,27 @@ class EvidenceQuerySet(models.QuerySet):
 
     def pending(self) -> EvidenceQuerySet:
         """Waiting for the office's review."""
-        return self.filter(status="pending")
+        return self.filter(status=EvidenceStatus.PENDING)
 
     def returned_slots(self) -> EvidenceQuerySet:
         """Returned evidence whose slot (requirement × year) has nothing pending or approved: to redo."""
         # Coalesce lets a slot without a year (NULL) match itself in the subquery.
         newer = (
             self.model.objects.filter(
-                task=OuterRef("task"), requirement=OuterRef("requirement"), status__in=["pending", "approved"]
+                task=OuterRef("task"), requirement=OuterRef("requirement"), status__in=SLOT_FILLED
             )
             .annotate(slot_year=Coalesce("year", Value(0)))
             .filter(slot_year=OuterRef("slot_year"))
         )
         return (
-            self.filter(status="returned")
+            self.filter(status=EvidenceStatus.RETURNED)
             .annotate(slot_year=Coalesce("year", Value(0)))
             .exclude(Exists(newer))
         )
 
     def approved(self) -> EvidenceQuerySet:
         """Passed review: what goes into the binder."""
-        return self.filter(status="approved")
+        return self.filter(status=EvidenceStatus.APPROVED)
 
 
 class BinderExportQuerySet(models.QuerySet):

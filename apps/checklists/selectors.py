@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Prefetch
 
 from apps.accounts.models import User
-from apps.checklists.models import Campaign, Category, Item, Task, TaskStatus
+from apps.checklists.choices import TaskStatus
+from apps.checklists.models import Campaign, Category, Item, Task
 from apps.checklists.progress import TaskProgress, TaskRow, task_rows
 from apps.checklists.querysets import sees_all_tasks
 

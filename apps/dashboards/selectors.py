@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.calendars.worktime import add_work_time
-from apps.checklists.models import Campaign, CampaignStatus, Evidence, Task
+from apps.checklists.choices import CampaignStatus
+from apps.checklists.models import Campaign, Evidence, Task
 from apps.checklists.progress import progress_of
 from apps.checklists.selectors import RISK_RULE, campaign_readiness
 from apps.core.dates import day_start
@@ -26,8 +27,10 @@ from apps.patrols.selectors import (
     week_bounds,
     worker_week,
 )
-from apps.regions.models import GridAssignment, Level, Region, Unit
-from apps.tickets.models import FINISHED, Supervision, Ticket, TicketStatus
+from apps.regions.choices import Level
+from apps.regions.models import GridAssignment, Region, Unit
+from apps.tickets.choices import FINISHED, Supervision, TicketStatus
+from apps.tickets.models import Ticket
 from apps.tickets.querysets import clock_running_q, overdue_q
 from apps.tickets.selectors import unit_kpis
 

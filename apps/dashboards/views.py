@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.checklists.permissions import can_manage_campaign
 from apps.dashboards import selectors
 

@@ -14,7 +14,8 @@ from apps.accounts.models import User
 from apps.core.dates import day_start
 from apps.core.filters import DateFilter
 from apps.core.forms import DateInput
-from apps.patrols.models import Finding, Outcome, Patrol
+from apps.patrols.choices import Outcome
+from apps.patrols.models import Finding, Patrol
 from apps.regions.filters import visible_grids, visible_regions
 from apps.regions.models import Region
 from apps.regions.scope import territory_scope

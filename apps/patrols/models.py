@@ -14,9 +14,26 @@ from django.db import models
 from django.db.models import Q
 
 from apps.checklists.models import Item
+from apps.patrols.choices import CheckResult, FindingPhotoKind, Outcome
 from apps.patrols.querysets import FindingQuerySet, PatrolQuerySet
 from apps.regions.models import Point, PointType, Region, coordinate_field
 from apps.tickets.models import ProblemCategory, Ticket
+
+# The choices live in apps/patrols/choices.py (the QuerySets need them too); they are imported here so that
+# `from apps.patrols.models import CheckResult` keeps working.
+__all__ = [
+    "CheckItem",
+    "CheckResult",
+    "CheckTemplate",
+    "Finding",
+    "FindingPhoto",
+    "FindingPhotoKind",
+    "Outcome",
+    "Patrol",
+    "PatrolCheck",
+    "PatrolVisit",
+    "finding_photo_upload_to",
+]
 
 
 class CheckTemplate(models.Model):
@@ -129,12 +146,6 @@ class PatrolVisit(models.Model):
         return f"{self.point} {self.visited_at:%H:%M}"
 
 
-class CheckResult(models.TextChoices):
-    OK = "ok", "合格"
-    PROBLEM = "problem", "有问题"
-    NOT_APPLICABLE = "na", "不涉及"
-
-
 class PatrolCheck(models.Model):
     """The result of one check item at one visited point."""
 
@@ -149,11 +160,6 @@ class PatrolCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.get_result_display()}"
-
-
-class Outcome(models.TextChoices):
-    FIXED = "fixed", "已现场整改"
-    REPORTED = "reported", "上报"
 
 
 class Finding(models.Model):
@@ -209,11 +215,6 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class FindingPhotoKind(models.TextChoices):
-    BEFORE = "before", "问题照片"
-    AFTER = "after", "整改后"
 
 
 def finding_photo_upload_to(instance: FindingPhoto, filename: str) -> str:

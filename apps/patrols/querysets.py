@@ -10,13 +10,12 @@ from operator import or_
 from django.db import models
 from django.db.models import Q
 
+from apps.accounts.roles import Role
 from apps.regions.scope import AnyUser, territory_scope
 
 
 def _visible(user: AnyUser) -> Q | None:
     """The condition on `grid` and `worker`; None means everything, an impossible Q means nothing."""
-    from apps.accounts.models import Role
-
     if not user.is_authenticated:
         return Q(pk__in=[])
     scope = territory_scope(user)

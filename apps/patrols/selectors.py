@@ -21,10 +21,13 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.core.dates import day_start
-from apps.patrols.models import Finding, Outcome, Patrol, PatrolVisit
+from apps.patrols.choices import Outcome
+from apps.patrols.models import Finding, Patrol, PatrolVisit
 from apps.patrols.permissions import my_grid_ids
-from apps.regions.models import GridAssignment, Level, Point, Region
-from apps.tickets.models import FINISHED, Ticket, TicketStatus
+from apps.regions.choices import Level
+from apps.regions.models import GridAssignment, Point, Region
+from apps.tickets.choices import FINISHED, TicketStatus
+from apps.tickets.models import Ticket
 from apps.tickets.querysets import TicketQuerySet
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.regions.models import PointType, UnitType
 
 CITY_CODE = "330100"

@@ -9,7 +9,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django_filters import rest_framework as filters
 
-from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit, UnitType
+from apps.regions.choices import Level, PointType, UnitType
+from apps.regions.models import GridAssignment, Point, Region, Unit
 from apps.regions.scope import territory_scope
 
 

@@ -12,7 +12,9 @@ from django.db import models
 from django.db.models import Q
 from treebeard.mp_tree import MP_Node
 
+from apps.accounts.roles import Role
 from apps.core.models import TimeStampedModel
+from apps.regions.choices import Level, PairingKind, PointType, UnitType, WebhookKind
 from apps.regions.querysets import (
     GridAssignmentQuerySet,
     PairingQuerySet,
@@ -20,6 +22,23 @@ from apps.regions.querysets import (
     RegionManager,
     UnitQuerySet,
 )
+
+# The choices live in apps/regions/choices.py (the QuerySets need them too); they are imported here so that
+# `from apps.regions.models import Level` keeps working.
+__all__ = [
+    "GridAssignment",
+    "Level",
+    "Pairing",
+    "PairingKind",
+    "Point",
+    "PointType",
+    "Region",
+    "Unit",
+    "UnitType",
+    "WebhookKind",
+    "coordinate_field",
+    "phone_validator",
+]
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
@@ -33,26 +52,6 @@ def coordinate_field(label: str, *, limit: int) -> models.DecimalField:
     return models.DecimalField(
         label, max_digits=9, decimal_places=6, null=True, blank=True, validators=validators
     )
-
-
-class Level(models.TextChoices):
-    """Territory levels; the tree depth of each is fixed (市 is the root)."""
-
-    CITY = "city", "市"
-    DISTRICT = "district", "区(县)"
-    STREET = "street", "街道(乡镇)"
-    COMMUNITY = "community", "社区(村)"
-    GRID = "grid", "网格"
-
-    @property
-    def depth(self) -> int:
-        """Tree depth of this level: 市 = 1 … 网格 = 5."""
-        return list(Level).index(self) + 1
-
-    @classmethod
-    def at_depth(cls, depth: int) -> Level:
-        """The level that lives at a tree depth."""
-        return list(cls)[depth - 1]
 
 
 class Region(MP_Node):
@@ -101,37 +100,6 @@ class Region(MP_Node):
             raise ValidationError({"boundary": "边界须为 GeoJSON 对象（含 type 字段）。"})
 
 
-class UnitType(models.TextChoices):
-    """Kinds of responsible unit (责任单位)."""
-
-    AIWEI = "aiwei", "爱卫办"
-    HEALTH = "health", "卫健"
-    URBAN_MGMT = "urban_mgmt", "城管"
-    HOUSING = "housing", "住建"
-    GARDEN = "garden", "园林"
-    ECO_ENV = "eco_env", "生态环境"
-    WATER = "water", "水务"
-    MARKET = "market", "市场监管"
-    COMMERCE = "commerce", "商务"
-    AGRI = "agri", "农业农村"
-    EDU = "edu", "教育"
-    SPORT = "sport", "体育"
-    PUBLICITY = "publicity", "宣传"
-    CULTURE_TOURISM = "culture_tourism", "文旅"
-    TRANSPORT = "transport", "交通"
-    PUBLIC_SECURITY = "public_security", "公安"
-    STREET_OFFICE = "street_office", "街道办"
-    COMMUNITY = "community", "社区"
-    ENTERPRISE = "enterprise", "企事业单位"
-
-
-class WebhookKind(models.TextChoices):
-    """Group-robot channels a unit's reminders can go to."""
-
-    WECOM = "wecom", "企业微信群机器人"
-    DINGTALK = "dingtalk", "钉钉群机器人"
-
-
 class Unit(TimeStampedModel):
     """A responsible unit (责任单位) with its principal (负责人) and liaison (联络员)."""
 
@@ -170,23 +138,6 @@ class Unit(TimeStampedModel):
         """A webhook needs both its kind and its address."""
         if bool(self.webhook_kind) != bool(self.webhook_url):
             raise ValidationError({"webhook_url": "群机器人类型和地址须同时填写或同时留空。"})
-
-
-class PointType(models.TextChoices):
-    """Kinds of point (点位) that are patrolled and sampled."""
-
-    MARKET = "market", "农贸市场"
-    TOILET = "toilet", "公共厕所"
-    SMALL_FOOD = "small_food", "小餐饮"
-    PUBLIC_PLACE = "public_place", "公共场所"
-    BACKSTREET = "backstreet", "背街小巷"
-    MAIN_ROAD = "main_road", "主次干道"
-    CONSTRUCTION = "construction", "建筑工地"
-    URBAN_VILLAGE = "urban_village", "城中村"
-    RESIDENTIAL = "residential", "居民小区"
-    SCHOOL = "school", "学校"
-    HOSPITAL = "hospital", "医院"
-    INSTITUTION = "institution", "机关单位"
 
 
 class Point(TimeStampedModel):
@@ -275,20 +226,10 @@ class GridAssignment(models.Model):
 
     def clean(self) -> None:
         """Only grids are patrolled, and only by grid workers."""
-        from apps.accounts.models import Role
-
         if self.grid_id and self.grid.level != Level.GRID:
             raise ValidationError({"grid": "只能把网格分配给网格员。"})
         if self.worker_id and not self.worker.has_role(Role.GRID_WORKER):
             raise ValidationError({"worker": "该用户没有网格员角色。"})
-
-
-class PairingKind(models.TextChoices):
-    """How a person or unit is paired with a piece of territory."""
-
-    LEADER = "leader", "包保领导"
-    UNIT = "unit", "挂钩单位"
-    GRID_CHIEF = "grid_chief", "网格长"
 
 
 class Pairing(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from treebeard.mp_tree import MP_NodeManager, MP_NodeQuerySet
 
+from apps.regions.choices import Level
 from apps.regions.scope import AnyUser, TerritoryScope, territory_scope
 
 
@@ -53,7 +54,7 @@ class RegionQuerySet(MP_NodeQuerySet):
 
     def grids(self) -> RegionQuerySet:
         """Only the leaves (网格)."""
-        return self.filter(level="grid")
+        return self.filter(level=Level.GRID)
 
     def ancestors_of(self, *regions: Any) -> RegionQuerySet:
         """Every ancestor of the given regions, root first, in one query."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
+from apps.accounts.roles import Role
+from apps.regions.choices import PairingKind
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -54,8 +57,7 @@ def forget_scope(user: AnyUser) -> None:
 
 def _compute(user: User) -> TerritoryScope:
     """Build the scope from roles, scope region, grid assignments and the unit's pairings."""
-    from apps.accounts.models import Role
-    from apps.regions.models import GridAssignment, Pairing, PairingKind
+    from apps.regions.models import GridAssignment, Pairing
 
     if user.sees_everything:
         return EVERYTHING

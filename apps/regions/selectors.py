@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Count
 
 from apps.accounts.models import Role, User
-from apps.regions.models import GridAssignment, Level, Point, PointType, Region, Unit
+from apps.regions.choices import Level, PointType
+from apps.regions.models import GridAssignment, Point, Region, Unit
 
 
 def _type_counts(points: Any) -> list[dict[str, Any]]:

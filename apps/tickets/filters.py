@@ -15,10 +15,12 @@ from apps.calendars.worktime import add_work_time
 from apps.core.dates import day_start
 from apps.core.filters import DateFilter
 from apps.core.forms import DateInput
-from apps.regions.models import Level, Region, Unit
+from apps.regions.choices import Level
+from apps.regions.models import Region, Unit
 from apps.regions.scope import territory_scope
+from apps.tickets.choices import Supervision, TicketSource, TicketStatus
 from apps.tickets.forms import category_choices
-from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
+from apps.tickets.models import Ticket
 from apps.tickets.querysets import clock_running_q, finished_q, overdue_q
 
 

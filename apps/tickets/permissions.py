@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apps.accounts.models import Role, User
+from apps.regions.choices import Level
 from apps.regions.models import Region
 from apps.regions.scope import territory_scope
 from apps.tickets.models import Ticket
@@ -27,7 +28,7 @@ def ticket_grid_id(ticket: Ticket) -> int | None:
     """The grid the ticket lies in: its point's grid, else its region when that is a grid."""
     if ticket.point_id and ticket.point is not None:
         return ticket.point.grid_id
-    return ticket.region_id if ticket.region.level == "grid" else None
+    return ticket.region_id if ticket.region.level == Level.GRID else None
 
 
 def can_recheck(user: User, ticket: Ticket) -> bool:

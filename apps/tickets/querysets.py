@@ -14,6 +14,7 @@ from operator import or_
 from django.db import models
 from django.db.models import Q
 
+from apps.accounts.roles import Role
 from apps.regions.scope import AnyUser, territory_scope
 from apps.tickets.choices import CLOCK_RUNNING, FINISHED
 
@@ -50,8 +51,6 @@ class TicketQuerySet(models.QuerySet):
 
     def visible_to(self, user: AnyUser) -> TicketQuerySet:
         """Tickets the user may see (see the module docstring)."""
-        from apps.accounts.models import Role
-
         if not user.is_authenticated:
             return self.none()
         scope = territory_scope(user)

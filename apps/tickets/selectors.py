@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.regions.models import Unit
-from apps.tickets.models import EventAction, Ticket, TicketEvent, TicketStatus
+from apps.tickets.choices import EventAction, TicketStatus
+from apps.tickets.models import Ticket, TicketEvent
 from apps.tickets.querysets import overdue_q
 
 

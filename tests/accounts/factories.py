@@ -7,15 +7,15 @@ from typing import Any
 from django.contrib.auth.models import Permission
 
 from apps.accounts.models import User
-from apps.accounts.services import user_create
+from apps.regions.services import staff_create
 
 PASSWORD = "pw-for-tests-1"
 _seq = count(1)
 
 
 def make_user(*roles: str, username: str | None = None, **fields: Any) -> User:
-    """A user holding the given roles."""
-    return user_create(username=username or f"user{next(_seq)}", password=PASSWORD, roles=roles, **fields)
+    """A user holding the given roles (and the unit or territory they need), through staff_create."""
+    return staff_create(username=username or f"user{next(_seq)}", password=PASSWORD, roles=roles, **fields)
 
 
 def admin_staff(*roles: str, perms: Iterable[str], **fields: Any) -> User:

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.checklists.models import Evidence, EvidenceStatus, Task, TaskStatus
 from apps.checklists.progress import progress_of
 from tests.tickets.test_demo_invariants import on_working_time

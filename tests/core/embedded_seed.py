@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.regions.models import GridAssignment, PointType, UnitType
 from apps.regions.services import region_create
 from tests.accounts.factories import make_user

@@ -10,7 +10,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from apps.checklists.models import Campaign, CampaignStatus, Evidence, EvidenceStatus, Task, TaskStatus
+from apps.checklists.choices import CampaignStatus, EvidenceStatus, TaskStatus
+from apps.checklists.models import Campaign, Evidence, Task
 
 
 def _visible_campaigns(request: HttpRequest | None) -> QuerySet[Campaign]:

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.checklists.choices import EvidenceStatus
 from apps.checklists.forms import ReviewForm
 from apps.checklists.models import Campaign, Evidence
 from apps.checklists.permissions import can_manage_campaign
@@ -40,10 +41,11 @@ def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     if unit.isdigit():
         pending = pending.filter(task__lead_unit_id=int(unit))
     page = Paginator(pending, PER_PAGE).get_page(request.GET.get("page"))
+    waiting_units = Unit.objects.filter(lead_tasks__evidence__status=EvidenceStatus.PENDING)
     context = {
         "page": page,
         "campaigns": Campaign.objects.visible_to(request.user),
-        "units": Unit.objects.filter(lead_tasks__evidence__status="pending").distinct().order_by("name"),
+        "units": waiting_units.distinct().order_by("name"),
         "chosen": {"campaign": campaign, "unit": unit},
     }
     return TemplateResponse(request, "checklists/review_queue.html", context)

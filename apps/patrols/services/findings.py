@@ -23,6 +23,7 @@ from apps.accounts.models import User
 from apps.core.images import CleanPhoto, clean_photo
 from apps.patrols.models import CheckItem, Finding, FindingPhoto, FindingPhotoKind, Outcome, Patrol
 from apps.patrols.permissions import require_patrols_in
+from apps.regions.choices import Level
 from apps.regions.models import Point, Region
 from apps.tickets.choices import FINISHED
 from apps.tickets.models import ProblemCategory, Ticket, TicketSource
@@ -172,7 +173,7 @@ def _grid_of(point: Point | None, grid: Region | None) -> Region:
         if grid is not None and grid.pk != point.grid_id:
             raise ValidationError({"point": f"点位「{point.name}」不在所选网格内。"})
         return point.grid
-    if grid is None or grid.level != "grid":
+    if grid is None or grid.level != Level.GRID:
         raise ValidationError({"grid": "请选择点位，或选择发现问题的网格。"})
     return grid
 

@@ -19,6 +19,7 @@ from apps.accounts.models import User
 from apps.patrols.models import CheckResult, Patrol, PatrolCheck, PatrolVisit
 from apps.patrols.permissions import require_patrols_in
 from apps.patrols.templates_for import items_for_point
+from apps.regions.choices import Level
 from apps.regions.models import Point, Region
 
 MAX_TRACK_POINTS = 5000
@@ -36,7 +37,7 @@ def patrol_start(
     existing = Patrol.objects.filter(uuid=uuid).first()
     if existing is not None:
         return _own(existing, worker), False
-    if grid.level != "grid":
+    if grid.level != Level.GRID:
         raise ValidationError({"grid": "请选择一个网格。"})
     require_patrols_in(worker, grid)
     patrol = Patrol(

@@ -1,5 +1,7 @@
-"""Territory writes (territory.py): regions, units, points, grid workers, pairings; demo.py seeds a city."""
+"""Territory writes (territory.py): regions, units, points, grid workers, pairings; staff placed in the
+territory (staff.py): the role rules that need a unit or a region level; demo.py seeds a city."""
 
+from apps.regions.services.staff import staff_check_placement, staff_create, staff_set_roles
 from apps.regions.services.territory import (
     POINT_EDITABLE,
     REGION_EDITABLE,
@@ -31,5 +33,8 @@ __all__ = [
     "region_create",
     "region_relevel",
     "region_update",
+    "staff_check_placement",
+    "staff_create",
+    "staff_set_roles",
     "unit_update",
 ]

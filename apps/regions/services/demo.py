@@ -16,9 +16,10 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 
 from apps.accounts.models import Role, User
-from apps.accounts.services import user_create, users_bulk_create
+from apps.accounts.services import users_bulk_create
 from apps.regions import demo_city as demo
 from apps.regions.models import GridAssignment, Level, Pairing, PairingKind, Point, Region, Unit, UnitType
+from apps.regions.services.staff import staff_create
 from apps.regions.services.territory import grid_assign_worker, region_create
 
 SEED = 20250101
@@ -242,7 +243,7 @@ class DemoCityBuilder:
         for username, real_name, roles, scope_text in demo.DEMO_LOGINS:
             scope = scopes.get(username)
             unit = self.units[demo.URBAN_MGMT_UNIT] if Role.UNIT in roles else None
-            self.logins[username] = user_create(
+            self.logins[username] = staff_create(
                 username=username,
                 password=settings.DEMO_PASSWORD,
                 roles=roles,

@@ -12,7 +12,8 @@ from django_filters import rest_framework as filters
 from apps.core.dates import day_start
 from apps.core.filters import DateFilter
 from apps.regions.models import Region
-from apps.tickets.models import Supervision, Ticket, TicketSource, TicketStatus
+from apps.tickets.choices import Supervision, TicketSource, TicketStatus
+from apps.tickets.models import Ticket
 from apps.tickets.querysets import overdue_q
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
 from apps.core.exceptions import DomainError, error_text

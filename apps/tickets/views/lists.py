@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.http import AuthenticatedRequest
-from apps.accounts.models import Role
+from apps.accounts.roles import Role
 from apps.core.exceptions import DomainError, error_text
 from apps.core.pages import list_page
 from apps.core.permissions import require
