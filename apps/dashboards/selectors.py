@@ -4,8 +4,9 @@ with the same condition as the list its link opens, so the count and the list al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
@@ -18,6 +19,7 @@ from apps.checklists.models import Campaign, Evidence, Task
 from apps.checklists.progress import progress_of
 from apps.checklists.selectors import RISK_RULE, campaign_readiness
 from apps.core.dates import day_start
+from apps.core.numbers import fingerprint, remembered
 from apps.patrols.models import Patrol
 from apps.patrols.selectors import (
     coverage,
@@ -29,10 +31,13 @@ from apps.patrols.selectors import (
 )
 from apps.regions.choices import Level
 from apps.regions.models import GridAssignment, Region, Unit
+from apps.regions.scope import territory_scope
 from apps.tickets.choices import FINISHED, Supervision, TicketStatus
 from apps.tickets.models import Ticket
 from apps.tickets.querysets import clock_running_q, overdue_q
 from apps.tickets.selectors import unit_kpis
+
+T = TypeVar("T")
 
 TASK_DAYS = 7  # the office and units look a week ahead for task deadlines
 DUE_HOURS = 24  # a unit's "due soon": within this many working hours
@@ -62,8 +67,21 @@ def campaign_block(user: User, today: date) -> dict[str, Any] | None:
     }
 
 
+def _remember(name: str, user: User, now: datetime, compute: Callable[[], T]) -> T:
+    """A ticket number as this viewer sees it, remembered for up to a minute (apps/core/numbers.py): everyone
+    who sees the whole city shares one; others see theirs (their scope, and the tickets they reported)."""
+    scope = territory_scope(user)
+    parts = (scope.subtree_paths, sorted(scope.grid_ids), scope.unit_id, sorted(user.roles))
+    viewer = "city" if scope.everything else fingerprint(user.pk, *parts)
+    return remembered("tickets", f"{name}:{viewer}", compute, now=now)
+
+
 def city_tickets(user: User, now: datetime) -> dict[str, Any]:
-    """New today, awaiting 立案 and overdue per supervision level, in one query."""
+    """New today, awaiting 立案 and overdue per supervision level, in one query (remembered for a minute)."""
+    return _remember("city", user, now, lambda: _city_tickets(user, now))
+
+
+def _city_tickets(user: User, now: datetime) -> dict[str, Any]:
     today = timezone.localdate(now)
     start = day_start(today)  # as the list's 上报自 filter reads a day
     levels = {
@@ -113,7 +131,12 @@ def office_home(user: User, now: datetime) -> dict[str, Any]:
 
 
 def districts_behind(user: User, now: datetime) -> list[dict[str, Any]]:
-    """The districts with the most overdue tickets (top BEHIND): one grouped query, one name lookup."""
+    """The districts with the most overdue tickets (top BEHIND), remembered for a minute."""
+    return _remember("districts", user, now, lambda: _districts_behind(user, now))
+
+
+def _districts_behind(user: User, now: datetime) -> list[dict[str, Any]]:
+    """One grouped query, one name lookup."""
     width = Level.DISTRICT.depth * Region.steplen
     rows = (
         Ticket.objects.visible_to(user)
@@ -130,7 +153,12 @@ def districts_behind(user: User, now: datetime) -> list[dict[str, Any]]:
 
 
 def units_behind(user: User, now: datetime) -> list[dict[str, Any]]:
-    """The units with the most overdue tickets, then the lowest on-time rate over KPI_WINDOW (top BEHIND)."""
+    """The units with the most overdue tickets, then the lowest on-time rate over KPI_WINDOW (top BEHIND),
+    remembered for a minute."""
+    return _remember("units", user, now, lambda: _units_behind(user, now))
+
+
+def _units_behind(user: User, now: datetime) -> list[dict[str, Any]]:
     units = {u.pk: u for u in Unit.objects.visible_to(user).active().only("pk", "name", "short_name")}
     kpis = unit_kpis(units=list(units.values()), since=now - KPI_WINDOW, now=now)
     rows = [
@@ -159,15 +187,20 @@ def unit_home(user: User, now: datetime) -> dict[str, Any]:
         return {}
     today = timezone.localdate(now)
     until = add_work_time(now, DUE_HOURS * 60)
-    tickets = (
+    held = (
         Ticket.objects.visible_to(user)
         .filter(clock_running_q())  # every count below is of tickets the unit holds
         .order_by()
-        .aggregate(
+    )
+    tickets = _remember(
+        "unit",
+        user,
+        now,
+        lambda: held.aggregate(
             to_sign=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
             due_soon=Count("pk", filter=clock_running_q() & Q(deadline__gte=now, deadline__lt=until)),
             overdue=Count("pk", filter=overdue_q(now)),
-        )
+        ),
     )
     due = list(Task.objects.visible_to(user).due_within(today, TASK_DAYS).select_related("campaign"))
     progress = progress_of(due)
@@ -179,7 +212,9 @@ def unit_home(user: User, now: datetime) -> dict[str, Any]:
         "slots_missing": sum(len(p.missing) for p in progress.values()),
         "task_days": TASK_DAYS,
         "returned": Task.objects.visible_to(user).with_returned_evidence().count(),
-        "kpi": unit_kpis(units=[unit], since=now - KPI_WINDOW, now=now)[unit.pk],
+        "kpi": _remember(
+            "unit-kpi", user, now, lambda: unit_kpis(units=[unit], since=now - KPI_WINDOW, now=now)[unit.pk]
+        ),
         "kpi_days": KPI_WINDOW.days,
     }
 
@@ -189,14 +224,15 @@ def territory_home(user: User, now: datetime) -> dict[str, Any]:
     root = user.scope_region
     if root is None:
         return {}
-    tickets = (
-        Ticket.objects.visible_to(user)
-        .filter(region__path__startswith=root.path)
-        .order_by()
-        .aggregate(
+    inside = Ticket.objects.visible_to(user).filter(region__path__startswith=root.path).order_by()
+    tickets = _remember(
+        "territory",
+        user,
+        now,
+        lambda: inside.aggregate(
             open=Count("pk", filter=~Q(status__in=FINISHED)),
             overdue=Count("pk", filter=overdue_q(now)),
-        )
+        ),
     )
     grids = Region.objects.visible_to(user).subtree_of(root).grids()
     week = current_week_start(now)

@@ -10,5 +10,5 @@ class TicketsConfig(AppConfig):
     verbose_name = "整改工单"
 
     def ready(self) -> None:
-        """Connect the routing cache's invalidation signals."""
-        from apps.tickets import routing  # noqa: F401
+        """Connect the signals that drop the routing table and the remembered ticket numbers."""
+        from apps.tickets import routing, signals  # noqa: F401
