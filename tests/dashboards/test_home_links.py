@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.checklists.models import Task
 from apps.checklists.services import evidence_review, evidence_upload
+from apps.core.numbers import forget_numbers
 from apps.tickets.models import Supervision, Ticket
 from apps.tickets.services import ticket_create
 from tests.checklists.factories import TaskFactory
@@ -201,6 +202,7 @@ def test_home_query_count_is_fixed(
 ) -> None:
     client = login(name)
     client.get(reverse("home"))
+    forget_numbers("tickets")  # count the numbers computed, not remembered (apps/core/numbers.py)
     with django_assert_num_queries(queries):
         client.get(reverse("home"))
 
@@ -213,6 +215,7 @@ def test_the_home_query_count_does_not_grow_with_data(
 
     client = login("office")
     client.get(reverse("home"))
+    forget_numbers("tickets")
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("home"))
     now = timezone.now()
@@ -221,10 +224,27 @@ def test_the_home_query_count_does_not_grow_with_data(
     TaskFactory(
         campaign=busy.campaign, item=busy.cleaning, lead_unit=world.unit_market, deadline=timezone.localdate()
     )
+    forget_numbers("tickets")
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("home"))
     assert len(many) == len(few)
     assert Task.objects.count() == 4
+
+
+def test_the_city_numbers_are_remembered_until_a_ticket_changes(
+    login: Any, busy: Book, world: World, actors: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("leader")
+    first = client.get(reverse("home")).context["leader"]["tickets"]["overdue"]
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(reverse("home")).context["leader"]["tickets"]["overdue"] == first
+    assert not [q for q in again.captured_queries if "tickets_ticket" in q["sql"]]
+    # A write is seen at once, not a minute later.
+    dispatched(actors, world, Ticket.objects.first().category, when=timezone.now() - timedelta(days=9))
+    assert client.get(reverse("home")).context["leader"]["tickets"]["overdue"] == first + 1
 
 
 def test_territory_coverage_matches_the_coverage_page_it_links_to(
