@@ -204,66 +204,37 @@ def ticket_report(
     # Checked before the transaction; no savepoint of its own: inside a caller's step (a patrol finding), a
     # failure from here on fails that whole step anyway.
     with transaction.atomic(savepoint=False):
-        return _report(
-            actor,
-            source,
-            category,
-            title,
-            region,
-            description,
-            point,
-            address,
-            lat,
-            lng,
-            cleaned,
-            auto_dispatch,
-            now,
-        )
-
-
-def _report(
-    actor: User,
-    source: str,
-    category: ProblemCategory,
-    title: str,
-    region: Region,
-    description: str,
-    point: Point | None,
-    address: str,
-    lat: Decimal | None,
-    lng: Decimal | None,
-    cleaned: list[CleanPhoto],
-    auto_dispatch: bool,
-    now: datetime,
-) -> Reported:
-    """ticket_report's writes: join the unfinished ticket of the problem there, or open one."""
-    located = (lat, lng) if lat is not None else ((point.lat, point.lng) if point else (None, None))
-    same = find_same_problem(
-        category_id=category.pk, point_id=point.pk if point else None, lat=located[0], lng=located[1], now=now
-    )
-    if same.unfinished is None:
-        ticket = _open(
-            actor=actor,
-            source=source,
-            category=category,
-            title=title,
-            region=region,
-            description=description,
-            point=point,
-            address=address,
-            lat=lat,
-            lng=lng,
-            photos=cleaned,
-            auto_dispatch=auto_dispatch,
+        located = (lat, lng) if lat is not None else ((point.lat, point.lng) if point else (None, None))
+        same = find_same_problem(
+            category_id=category.pk,
+            point_id=point.pk if point else None,
+            lat=located[0],
+            lng=located[1],
             now=now,
-            same=same,
         )
-        return Reported(ticket, joined=False)
-    note = description.strip() or title.strip()
-    comment = f"{actor.display_name}（{TicketSource(source).label}）再次上报同一问题"
-    comment += f"：{note}" if note else ""
-    ticket = _report_again(same.unfinished, actor, comment, cleaned, now)
-    return Reported(ticket, joined=True)
+        if same.unfinished is None:
+            ticket = _open(
+                actor=actor,
+                source=source,
+                category=category,
+                title=title,
+                region=region,
+                description=description,
+                point=point,
+                address=address,
+                lat=lat,
+                lng=lng,
+                photos=cleaned,
+                auto_dispatch=auto_dispatch,
+                now=now,
+                same=same,
+            )
+            return Reported(ticket, joined=False)
+        note = description.strip() or title.strip()
+        comment = f"{actor.display_name}（{TicketSource(source).label}）再次上报同一问题"
+        comment += f"：{note}" if note else ""
+        ticket = _report_again(same.unfinished, actor, comment, cleaned, now)
+        return Reported(ticket, joined=True)
 
 
 @transaction.atomic
