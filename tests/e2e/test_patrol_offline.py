@@ -21,6 +21,7 @@ from apps.patrols.models import Finding, FindingPhoto, FindingPhotoKind, Patrol,
 from apps.regions.models import Point, PointType
 from apps.tickets.models import Ticket, TicketSource, TicketStatus
 from tests.conftest import World
+from tests.e2e.network import close_offline, go_offline, go_online
 from tests.e2e.test_grid_worker_phone import sign_in
 from tests.patrols.factories import make_templates
 from tests.regions.factories import PointFactory
@@ -152,7 +153,7 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     assert Patrol.objects.filter(worker=actors["grid"], grid=world.grid).count() == 1
     fits(page, "patrol")
 
-    context.set_offline(True)
+    go_offline(context)
     page.wait_for_selector("#net.off")
     page.click(f"#patrol a[data-point='{world.p1.pk}']")
     page.wait_for_selector("#point")
@@ -190,7 +191,7 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     # Close the app while still offline and open it again: the service worker serves the page it cached (a
     # ticket waiting for 核查 since then is not counted yet, so the page did not come from the server), the
     # queue is still in IndexedDB, the patrol is still open.
-    page.close()
+    close_offline(page)
     submit(actors, in_progress(actors, world, templates.categories.garbage, when=at(20, 9)), when=at(20, 11))
     page = watched(context.new_page())
     response = page.goto(f"{base}/m/#patrol")
@@ -209,7 +210,7 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     fits(page, "outbox-offline")
     assert Finding.objects.count() == 0
 
-    context.set_offline(False)
+    go_online(context)
     wait_pending(page, 0)
     page.goto(f"{base}/m/")  # online again: the page comes from the server
     assert page.inner_text("#recheck-count") == "1"
@@ -267,7 +268,7 @@ def test_a_refused_finding_is_kept_with_the_servers_message_until_discarded(
     page.wait_for_selector(f".grid-card li[data-point='{world.p1.pk}']")
 
     # 随手拍 offline, without a patrol; meanwhile the office retires the point.
-    context.set_offline(True)
+    go_offline(context)
     page.wait_for_selector("#net.off")
     page.click(f".grid-card li[data-point='{world.p1.pk}'] a")
     page.wait_for_selector("#finding")
@@ -282,7 +283,7 @@ def test_a_refused_finding_is_kept_with_the_servers_message_until_discarded(
     wait_pending(page, 1)
     Point.objects.filter(pk=world.p1.pk).update(is_active=False)
 
-    context.set_offline(False)
+    go_online(context)
     wait_pending(page, 0)
     page.wait_for_selector("#failed[data-count='1']")
     fits(page, "failed-badge")
@@ -335,7 +336,7 @@ def test_grid_worker_rechecks_on_the_phone_and_needs_the_network_for_it(
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
 
-    context.set_offline(True)
+    go_offline(context)
     page.goto(f"{base}/m/rechecks/")
     assert "需要网络" in page.inner_text("h1")
     assert errors == []
@@ -355,19 +356,19 @@ def test_signing_out_forgets_the_cached_page_but_keeps_the_outbox(
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.wait_for_function(f"({CACHED_SHELLS})().then((count) => count === 1)")
     page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")  # grids loaded first
-    context.set_offline(True)
+    go_offline(context)
     page.click(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")
     page.wait_for_selector("#patrol")
     wait_pending(page, 1)
-    context.set_offline(False)
+    go_online(context)
     page.evaluate("window.cwm.sync = async () => {}")  # hold the entry back: signing out must not drop it
     page.click("#logout button")
     page.wait_for_url("**/accounts/login/**")
     assert page.evaluate(CACHED_SHELLS) == 0
-    context.set_offline(True)
+    go_offline(context)
     offline = page.goto(f"{base}/m/")
     assert "需要网络" in offline.text()
-    context.set_offline(False)
+    go_online(context)
     sign_in(page, base, "t_grid")
     page.goto(f"{base}/m/")
     wait_pending(page, 0)

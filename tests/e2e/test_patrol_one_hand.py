@@ -18,6 +18,7 @@ from apps.patrols.models import CheckItem, Finding, PatrolCheck
 from apps.regions.models import PointType
 from apps.tickets.models import Ticket
 from tests.conftest import World
+from tests.e2e.network import close_offline, go_offline, go_online
 from tests.e2e.test_grid_worker_phone import sign_in
 from tests.e2e.test_patrol_offline import camera_photo, watcher
 from tests.patrols.factories import Templates, make_templates
@@ -183,7 +184,7 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
     page.wait_for_selector("#patrol")
 
     # Offline: a second report waits in the outbox; the toilet is not finished.
-    phone.context.set_offline(True)
+    go_offline(phone.context)
     page.wait_for_selector("#offline-banner:visible")
     report_snap(page, toilet.pk, camera_photo(tmp_path, "b.jpg", (800, 600), "grey"))
     page.click("#point .back")
@@ -201,7 +202,7 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
     page.screenshot(path=str(SHOTS / "m-summary.png"))
 
     # Back online, the waiting report is sent and its ticket number appears on the summary.
-    phone.context.set_offline(False)
+    go_online(phone.context)
     page.wait_for_selector("#pending[data-count='0']")
     second = Ticket.objects.exclude(pk=first.pk).get()
     page.wait_for_selector(f"#summary-reports >> text=工单 {second.number}")
@@ -226,7 +227,7 @@ def test_offline_shows_a_banner_on_every_screen_and_signing_out_asks_first(
     start_patrol(page, base, world)
     assert page.locator("#offline-banner").is_hidden()
 
-    phone.context.set_offline(True)
+    go_offline(phone.context)
     for screen in SCREENS:
         page.evaluate(f"location.hash = '{screen.format(p1=world.p1.pk)}'")
         page.wait_for_selector("#offline-banner:visible")
@@ -259,13 +260,13 @@ def test_offline_shows_a_banner_on_every_screen_and_signing_out_asks_first(
     assert page.url.startswith(f"{base}/m/")
 
     # With the signal back the session ends on the server too.
-    phone.context.set_offline(False)
+    go_online(phone.context)
     page.wait_for_selector("#id_username")
     page.goto(f"{base}/m/")
     page.wait_for_selector("#id_username")
 
     # Offline now, /m/ is no longer kept on the phone: the 需要网络 page explains and does not link to itself.
-    phone.context.set_offline(True)
+    go_offline(phone.context)
     offline = page.goto(f"{base}/m/")
     assert "需要网络" in offline.text()
     hrefs = page.eval_on_selector_all("a", "(links) => links.map((a) => new URL(a.href).pathname)")
@@ -279,18 +280,17 @@ def test_an_offline_sign_out_is_completed_when_the_app_is_next_opened_online(
     make_templates()
     base = live_server.url
     start_patrol(phone, base, world)
-    phone.context.set_offline(True)
+    go_offline(phone.context)
     phone.click("#logout button")
     phone.click("#logout-anyway")
     phone.wait_for_selector("#signed-out")
-    # The app is closed while still offline. (Chromium lifts the emulated offline state for a closing page,
-    # whose last attempt to sign out then fails as on a flaky signal: the sign-out stays owed.)
-    phone.route("**/accounts/logout/", lambda route: route.abort())
-    page = phone.context.new_page()
-    phone.close()
+    # The app is closed while still offline: the sign-out stays owed.
+    context = phone.context
+    close_offline(phone)
+    page = context.new_page()
     page.wait_for_timeout(300)
     assert Session.objects.count() == 1
-    phone.context.set_offline(False)
+    go_online(context)
     page.goto(f"{base}/m/")
     page.wait_for_selector("#id_username")
     assert Session.objects.count() == 0  # the session really ended on the server
