@@ -1,5 +1,7 @@
-"""Short-lived caches of expensive numbers (a home page's counts over the whole city), keyed by a version that
-writers bump: a change is seen at once, and time alone (an overdue clock) moves a number within a minute.
+"""Short-lived caches of expensive numbers (a home page's counts over the whole city, a list's total), keyed
+by a version that writers bump: a change is seen at once, and time alone (an overdue clock) moves a number
+within a minute. Numbers about a model live under its label (`namespace_of`); for a model registered with
+`remember_numbers_of`, saving or deleting any row forgets them, and a bulk update() says so itself.
 
 Without Redis each process keeps its own cache (one process in `make run`); with Redis every process shares
 it, and a writer's bump reaches them all.
@@ -10,15 +12,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 T = TypeVar("T")
 SECONDS = 60
 _MISSING = object()
+# Models whose writes forget the numbers about them (remember_numbers_of), by namespace.
+REMEMBERED: set[str] = set()
 
 
 def remembered(namespace: str, key: str, compute: Callable[[], T], *, now: datetime) -> T:
@@ -37,6 +44,50 @@ def forget_numbers(namespace: str) -> None:
     in between, from another connection, still saw the old rows)."""
     _bump(namespace)
     transaction.on_commit(lambda: _bump(namespace))
+
+
+def remembered_query(rows: QuerySet[Any], name: str, compute: Callable[[], T], *, now: datetime) -> T:
+    """compute() of something read from `rows` (a count, an aggregate), remembered under the rows' model and
+    keyed by their SQL; computed every time for a model whose writes do not forget it."""
+    if namespace_of(rows.model) not in REMEMBERED:
+        return compute()
+    try:
+        key = query_key(rows)
+    except EmptyResultSet:
+        return compute()
+    return remembered(namespace_of(rows.model), f"{name}:{key}", compute, now=now)
+
+
+def remember_numbers_of(*senders: type[models.Model]) -> None:
+    """Let numbers about these models be remembered: any saved or deleted row forgets them."""
+    for sender in senders:
+        namespace = namespace_of(sender)
+        REMEMBERED.add(namespace)
+        post_save.connect(_rows_changed, sender=sender, dispatch_uid=f"numbers-saved-{namespace}")
+        post_delete.connect(_rows_changed, sender=sender, dispatch_uid=f"numbers-deleted-{namespace}")
+
+
+def _rows_changed(sender: type[models.Model], **kwargs: Any) -> None:
+    """A row of `sender` was saved or deleted."""
+    forget_numbers(namespace_of(sender))
+
+
+def namespace_of(model: type[models.Model]) -> str:
+    """Where numbers about the model's rows are remembered (its label, "tickets.ticket")."""
+    return model._meta.label_lower
+
+
+def query_key(rows: QuerySet[Any]) -> str:
+    """A key for what the query reads: its SQL and parameters, times to the minute (the key's own grain).
+
+    Raises EmptyResultSet for a query that can match nothing (and compiles to no SQL).
+    """
+    sql, params = rows.query.sql_with_params()
+    return fingerprint(rows.db, sql, tuple(_to_the_minute(param) for param in params))
+
+
+def _to_the_minute(param: object) -> object:
+    return param.replace(second=0, microsecond=0) if isinstance(param, datetime) else param
 
 
 def fingerprint(*parts: object) -> str:

@@ -2,7 +2,9 @@
 
 A page reads one row more than it shows, to know whether there is a next page. The total is exact up to
 COUNT_CAP rows — counted over at most COUNT_CAP + 1 rows, so the cost is bounded however big the table —
-and above that PostgreSQL's planner estimate, shown as "约 …". SQLite has no estimate: "10000+".
+and above that PostgreSQL's planner estimate, shown as "约 …". SQLite has no estimate: "10000+". A list's
+total is remembered for up to a minute until a row of its model changes, for models whose writes forget it
+(apps/core/numbers.py): paging on, or coming back to the list, costs no count.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import Any
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.core.numbers import remembered_query
 
 # Below this an exact count is cheap (an index range of a few thousand entries) and worth showing.
 COUNT_CAP = 10_000
@@ -64,6 +69,11 @@ def bounded_total(rows: QuerySet, cap: int = COUNT_CAP) -> Total:
     return Total(max(estimate or 0, cap), exact=False)
 
 
+def remembered_total(rows: QuerySet) -> Total:
+    """bounded_total(rows), remembered where the rows' model allows (see the module docstring)."""
+    return remembered_query(rows, "total", lambda: bounded_total(rows), now=timezone.now())
+
+
 class QuickPage(Page):
     """A page that knows whether another follows from the extra row it read, not from a count."""
 
@@ -83,9 +93,9 @@ class QuickPaginator(Paginator):
 
     @cached_property
     def total(self) -> Total:
-        """The bounded total of the whole list (one EXPLAIN and/or one capped count, when first asked)."""
+        """The bounded total of the whole list (remembered, else one EXPLAIN and/or one capped count)."""
         if isinstance(self.object_list, QuerySet):
-            return bounded_total(self.object_list)
+            return remembered_total(self.object_list)
         return Total(len(self.object_list), exact=True)
 
     @cached_property

@@ -19,7 +19,7 @@ from apps.checklists.models import Campaign, Evidence, Task
 from apps.checklists.progress import progress_of
 from apps.checklists.selectors import RISK_RULE, campaign_readiness
 from apps.core.dates import day_start
-from apps.core.numbers import fingerprint, remembered
+from apps.core.numbers import fingerprint, namespace_of, remembered
 from apps.patrols.models import Patrol
 from apps.patrols.selectors import (
     coverage,
@@ -73,7 +73,7 @@ def _remember(name: str, user: User, now: datetime, compute: Callable[[], T]) ->
     scope = territory_scope(user)
     parts = (scope.subtree_paths, sorted(scope.grid_ids), scope.unit_id, sorted(user.roles))
     viewer = "city" if scope.everything else fingerprint(user.pk, *parts)
-    return remembered("tickets", f"{name}:{viewer}", compute, now=now)
+    return remembered(namespace_of(Ticket), f"{name}:{viewer}", compute, now=now)
 
 
 def city_tickets(user: User, now: datetime) -> dict[str, Any]:

@@ -10,5 +10,9 @@ class TicketsConfig(AppConfig):
     verbose_name = "整改工单"
 
     def ready(self) -> None:
-        """Connect the signals that drop the routing table and the remembered ticket numbers."""
-        from apps.tickets import routing, signals  # noqa: F401
+        """Connect the signals that drop the routing table and the numbers remembered about tickets."""
+        from apps.core.numbers import remember_numbers_of
+        from apps.tickets import routing  # noqa: F401
+        from apps.tickets.models import Ticket
+
+        remember_numbers_of(Ticket)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.calendars.worktime import ONE_MINUTE, work_calendar
-from apps.core.numbers import forget_numbers
+from apps.core.numbers import forget_numbers, namespace_of
 from apps.notifications.services import notify
 from apps.tickets.models import CLOCK_RUNNING, EventAction, Supervision, Ticket
 from apps.tickets.services.records import record
@@ -124,7 +124,8 @@ class _Watch:
         raised = Ticket.objects.filter(_unchanged(ticket), supervision__lt=level)
         if not raised.update(supervision=level, updated_at=self.now):
             return False
-        forget_numbers("tickets")  # an update() sends no signal; the overdue counts by level changed
+        # An update() sends no signal; the overdue counts by level changed.
+        forget_numbers(namespace_of(Ticket))
         before = Supervision(ticket.supervision).label
         ticket.supervision = level
         deadline = f"{timezone.localtime(ticket.deadline):%Y-%m-%d %H:%M}"

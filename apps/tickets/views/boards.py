@@ -17,6 +17,7 @@ from apps.accounts.roles import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
 from apps.core.exceptions import DomainError, error_text
+from apps.core.numbers import remembered_query
 from apps.core.paging import QuickPaginator
 from apps.core.permissions import require
 from apps.regions.models import Unit
@@ -45,12 +46,17 @@ def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
     soon = running & Q(deadline__gte=now, deadline__lte=soon_until)
     # Every count is of tickets the unit holds or has handed in: never a scan of its whole history.
     held = mine.filter(status__in=[*CLOCK_RUNNING, TicketStatus.SUBMITTED])
-    counts = held.aggregate(
-        dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
-        in_progress=Count("pk", filter=Q(status=TicketStatus.IN_PROGRESS)),
-        soon=Count("pk", filter=soon),
-        overdue=Count("pk", filter=running & Q(deadline__lt=now)),
-        submitted=Count("pk", filter=Q(status=TicketStatus.SUBMITTED)),
+    counts = remembered_query(
+        held,
+        "inbox",
+        lambda: held.aggregate(
+            dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
+            in_progress=Count("pk", filter=Q(status=TicketStatus.IN_PROGRESS)),
+            soon=Count("pk", filter=soon),
+            overdue=Count("pk", filter=running & Q(deadline__lt=now)),
+            submitted=Count("pk", filter=Q(status=TicketStatus.SUBMITTED)),
+        ),
+        now=now,
     )
     rows = mine.select_related(*ROW_FIELDS).order_by("deadline", "pk")
     sections = [
@@ -122,7 +128,8 @@ def ticket_overdue(request: AuthenticatedRequest) -> HttpResponse:
         rows = rows.filter(responsible_unit=chosen)
     page = QuickPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     units = [
-        {**row, "oldest_by": duration_text(now - row["oldest"]) if row["oldest"] else ""} for row in by_unit
+        {**row, "oldest_by": duration_text(now - row["oldest"]) if row["oldest"] else ""}
+        for row in remembered_query(by_unit, "overdue-by-unit", lambda: list(by_unit), now=now)
     ]
     context = {
         "now": now,
