@@ -7,3 +7,10 @@ class RegionsConfig(AppConfig):
     name = "apps.regions"
     label = "regions"
     verbose_name = "区域、单位与点位"
+
+    def ready(self) -> None:
+        """Lists' choices of regions and units are remembered until one of them changes."""
+        from apps.core.numbers import remember_numbers_of
+        from apps.regions.models import Region, Unit
+
+        remember_numbers_of(Region, Unit)

@@ -13,6 +13,6 @@ class TicketsConfig(AppConfig):
         """Connect the signals that drop the routing table and the numbers remembered about tickets."""
         from apps.core.numbers import remember_numbers_of
         from apps.tickets import routing  # noqa: F401
-        from apps.tickets.models import Ticket
+        from apps.tickets.models import ProblemCategory, Ticket
 
-        remember_numbers_of(Ticket)
+        remember_numbers_of(Ticket, ProblemCategory)

@@ -11,9 +11,11 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.forms import MultipleFileField, MultipleFileInput
+from apps.core.numbers import remembered_query
 from apps.regions.models import GridAssignment, Point, Region, Unit
 from apps.tickets.models import ProblemCategory, RoutingRule, Supervision, Ticket, TicketSource
 
@@ -41,10 +43,20 @@ def photo_field(label: str, *, required: bool, help_text: str = "") -> MultipleF
 
 
 def category_choices(*, leaves_only: bool, active_only: bool = False) -> Choices:
-    """Categories grouped by 大类; for filtering, each group starts with the whole 大类."""
+    """Categories grouped by 大类; for filtering, each group starts with the whole 大类. Remembered until a
+    category changes: every ticket list and form shows them."""
     categories = ProblemCategory.objects.order_by("order", "code").only("pk", "parent_id", "name")
     if active_only:
         categories = categories.active()
+    return remembered_query(
+        categories,
+        f"choices:{leaves_only}",
+        lambda: _grouped_categories(categories, leaves_only=leaves_only),
+        now=timezone.now(),
+    )
+
+
+def _grouped_categories(categories: QuerySet[ProblemCategory], *, leaves_only: bool) -> Choices:
     parents, children = [], defaultdict(list)
     for category in categories:
         if category.parent_id is None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -247,7 +248,8 @@ def test_the_shelf_lists_requests_and_shelved_tickets(
 
 
 def _queries(client: Any, url: str) -> int:
-    """How many SQL queries one GET of the page runs."""
+    """How many SQL queries one GET of the page runs, nothing remembered (apps/core/numbers.py)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -300,3 +302,26 @@ def test_export_queries_do_not_grow_with_tickets(
     for index in range(9):
         dispatched(actors, world, garbage, title=f"第{index}件")
     assert _queries(client, reverse("tickets:export")) == few
+
+
+def test_the_list_total_is_remembered_until_a_ticket_changes(
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory
+) -> None:
+    dispatched(actors, world, garbage)
+    client = login("office")
+    url = reverse("tickets:list")
+    cold = _queries(client, url)
+    with CaptureQueriesContext(connection) as warm:
+        assert "共 1 条" in page_text(client.get(url))
+    assert len(warm) < cold  # the total, the choices: remembered
+    dispatched(actors, world, garbage, title="又一件")
+    assert "共 2 条" in page_text(client.get(url))  # a new ticket is counted at once
+
+
+def test_a_title_is_escaped_in_its_row(
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory
+) -> None:
+    dispatched(actors, world, garbage, title="<script>alert(1)</script>")
+    body = login("office").get(reverse("tickets:list")).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
