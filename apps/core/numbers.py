@@ -15,9 +15,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import models, transaction
-from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -46,16 +44,13 @@ def forget_numbers(namespace: str) -> None:
     transaction.on_commit(lambda: _bump(namespace))
 
 
-def remembered_query(rows: QuerySet[Any], name: str, compute: Callable[[], T], *, now: datetime) -> T:
-    """compute() of something read from `rows` (a count, an aggregate), remembered under the rows' model and
-    keyed by their SQL; computed every time for a model whose writes do not forget it."""
-    if namespace_of(rows.model) not in REMEMBERED:
+def remembered_about(model: type[models.Model], key: str, compute: Callable[[], T], *, now: datetime) -> T:
+    """compute() of something read from the model's rows (a count, an aggregate, choices), remembered under
+    its namespace; computed every time for a model whose writes do not forget it. `key` names what else the
+    number depends on (the viewer, the filters)."""
+    if namespace_of(model) not in REMEMBERED:
         return compute()
-    try:
-        key = query_key(rows)
-    except EmptyResultSet:
-        return compute()
-    return remembered(namespace_of(rows.model), f"{name}:{key}", compute, now=now)
+    return remembered(namespace_of(model), key, compute, now=now)
 
 
 def remember_numbers_of(*senders: type[models.Model]) -> None:
@@ -75,19 +70,6 @@ def _rows_changed(sender: type[models.Model], **kwargs: Any) -> None:
 def namespace_of(model: type[models.Model]) -> str:
     """Where numbers about the model's rows are remembered (its label, "tickets.ticket")."""
     return model._meta.label_lower
-
-
-def query_key(rows: QuerySet[Any]) -> str:
-    """A key for what the query reads: its SQL and parameters, times to the minute (the key's own grain).
-
-    Raises EmptyResultSet for a query that can match nothing (and compiles to no SQL).
-    """
-    sql, params = rows.query.sql_with_params()
-    return fingerprint(rows.db, sql, tuple(_to_the_minute(param) for param in params))
-
-
-def _to_the_minute(param: object) -> object:
-    return param.replace(second=0, microsecond=0) if isinstance(param, datetime) else param
 
 
 def fingerprint(*parts: object) -> str:

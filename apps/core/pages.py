@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_filters import FilterSet
 
 from apps.core.htmx import HtmxRequest, wants_fragment
-from apps.core.paging import QuickPaginator
+from apps.core.paging import QuickPaginator, request_key
 
 # 30 rows keep a list within a few screens on a phone, where rows become cards.
 PER_PAGE = 30
@@ -38,7 +38,7 @@ def list_page(
     row objects carrying numbers computed in bulk for just those rows).
     """
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else filterset.queryset.none()
-    page = QuickPaginator(rows, per_page).get_page(request.GET.get("page"))
+    page = QuickPaginator(rows, per_page, total_key=request_key(request)).get_page(request.GET.get("page"))
     if decorate is not None:
         page.object_list = decorate(list(page.object_list))
     query = request.GET.copy()

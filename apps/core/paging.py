@@ -3,8 +3,8 @@
 A page reads one row more than it shows, to know whether there is a next page. The total is exact up to
 COUNT_CAP rows — counted over at most COUNT_CAP + 1 rows, so the cost is bounded however big the table —
 and above that PostgreSQL's planner estimate, shown as "约 …". SQLite has no estimate: "10000+". A list's
-total is remembered for up to a minute until a row of its model changes, for models whose writes forget it
-(apps/core/numbers.py): paging on, or coming back to the list, costs no count.
+total is remembered for up to a minute, per page, viewer and filters (`request_key`), until a row of its model
+changes, for models whose writes forget it (apps/core/numbers.py): paging on costs no count.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.core.numbers import remembered_query
+from apps.core.numbers import fingerprint, remembered_about
 
 # Below this an exact count is cheap (an index range of a few thousand entries) and worth showing.
 COUNT_CAP = 10_000
@@ -69,9 +69,14 @@ def bounded_total(rows: QuerySet, cap: int = COUNT_CAP) -> Total:
     return Total(max(estimate or 0, cap), exact=False)
 
 
-def remembered_total(rows: QuerySet) -> Total:
-    """bounded_total(rows), remembered where the rows' model allows (see the module docstring)."""
-    return remembered_query(rows, "total", lambda: bounded_total(rows), now=timezone.now())
+# Query parameters that order or cut a list without changing how many rows it has.
+NOT_COUNTED = frozenset({"page", "page_size", "sort", "ordering"})
+
+
+def request_key(request: Any) -> str:
+    """What a list's total depends on in a request: the page, the viewer (their scope) and the filters."""
+    params = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    return fingerprint(request.path, request.user.pk, [pair for pair in params if pair[0] not in NOT_COUNTED])
 
 
 class QuickPage(Page):
@@ -89,14 +94,23 @@ class QuickPage(Page):
 
 
 class QuickPaginator(Paginator):
-    """Django's Paginator, but pages are read without counting and `count` is a bounded total."""
+    """Django's Paginator, but pages are read without counting and `count` is a bounded total, remembered
+    under `total_key` (request_key) where the rows' model allows."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total_key: str | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.total_key = total_key
 
     @cached_property
     def total(self) -> Total:
         """The bounded total of the whole list (remembered, else one EXPLAIN and/or one capped count)."""
-        if isinstance(self.object_list, QuerySet):
-            return remembered_total(self.object_list)
-        return Total(len(self.object_list), exact=True)
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return Total(len(rows), exact=True)
+        if self.total_key is None:
+            return bounded_total(rows)
+        key = f"total:{self.total_key}"
+        return remembered_about(rows.model, key, lambda: bounded_total(rows), now=timezone.now())
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]

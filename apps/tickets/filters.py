@@ -14,8 +14,8 @@ from django_filters import rest_framework as filters
 from apps.calendars.worktime import add_work_time
 from apps.core.dates import day_start
 from apps.core.filters import DateFilter
-from apps.core.numbers import remembered_query
 from apps.core.forms import DateInput
+from apps.core.numbers import remembered_about
 from apps.regions.choices import Level
 from apps.regions.models import Region, Unit
 from apps.regions.scope import territory_scope
@@ -35,11 +35,14 @@ def _visible_regions(request: HttpRequest) -> QuerySet[Region]:
     return regions.grids()
 
 
-def _choices(rows: QuerySet[Any], now: datetime) -> list[tuple[str, str]]:
-    """(pk, name) of each row, remembered until one of them changes: the list page shows these on every
-    request, and model choices built every time were a third of its filters' cost."""
-    named = rows.values_list("pk", "name")
-    return remembered_query(named, "choices", lambda: [(str(pk), name) for pk, name in named], now=now)
+def _choices(rows: QuerySet[Any], viewer: int, now: datetime) -> list[tuple[str, str]]:
+    """(pk, name) of each row the viewer sees, remembered until one of them changes: the list page shows
+    these on every request, and model choices built every time were a third of its filters' cost."""
+
+    def compute() -> list[tuple[str, str]]:
+        return [(str(pk), name) for pk, name in rows.values_list("pk", "name")]
+
+    return remembered_about(rows.model, f"choices:{viewer}", compute, now=now)
 
 
 # The homes link to "due within 24 working hours"; a choice, not free text, keeps the filters short.
@@ -99,9 +102,10 @@ class TicketFilter(filters.FilterSet):
         user = self.request.user
         scope = territory_scope(user)
         units = Unit.objects.visible_to(user).order_by("type", "name")
-        self.filters["unit"].extra["choices"] = _choices(units, self.now)
+        self.filters["unit"].extra["choices"] = _choices(units, user.pk, self.now)
         if scope.everything or scope.subtree_paths or scope.grid_ids:
-            self.filters["region"].extra["choices"] = _choices(_visible_regions(self.request), self.now)
+            regions = _visible_regions(self.request)
+            self.filters["region"].extra["choices"] = _choices(regions, user.pk, self.now)
         else:
             # Unit staff have no territory: the region choice would be empty.
             del self.filters["region"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.forms import MultipleFileField, MultipleFileInput
-from apps.core.numbers import remembered_query
+from apps.core.numbers import remembered_about
 from apps.regions.models import GridAssignment, Point, Region, Unit
 from apps.tickets.models import ProblemCategory, RoutingRule, Supervision, Ticket, TicketSource
 
@@ -48,9 +48,9 @@ def category_choices(*, leaves_only: bool, active_only: bool = False) -> Choices
     categories = ProblemCategory.objects.order_by("order", "code").only("pk", "parent_id", "name")
     if active_only:
         categories = categories.active()
-    return remembered_query(
-        categories,
-        f"choices:{leaves_only}",
+    return remembered_about(
+        ProblemCategory,
+        f"choices:{leaves_only}:{active_only}",
         lambda: _grouped_categories(categories, leaves_only=leaves_only),
         now=timezone.now(),
     )

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.paging import QuickPage, QuickPaginator
+from apps.core.paging import QuickPage, QuickPaginator, request_key
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -40,7 +40,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param)
         number = _whole(raw, "page", 1, None) if raw is not None else 1
         self.request = request
-        paginator = QuickPaginator(queryset, self.get_page_size(request))
+        paginator = QuickPaginator(queryset, self.get_page_size(request), total_key=request_key(request))
         try:
             self.page = paginator.page(number)
         except InvalidPage as exc:

@@ -17,8 +17,8 @@ from apps.accounts.roles import Role
 from apps.calendars.models import DeadlineUnit
 from apps.calendars.worktime import deadline_after
 from apps.core.exceptions import DomainError, error_text
-from apps.core.numbers import remembered_query
-from apps.core.paging import QuickPaginator
+from apps.core.numbers import remembered_about
+from apps.core.paging import QuickPaginator, request_key
 from apps.core.permissions import require
 from apps.regions.models import Unit
 from apps.tickets.models import CLOCK_RUNNING, Supervision, Ticket, TicketStatus
@@ -46,9 +46,9 @@ def ticket_inbox(request: AuthenticatedRequest) -> HttpResponse:
     soon = running & Q(deadline__gte=now, deadline__lte=soon_until)
     # Every count is of tickets the unit holds or has handed in: never a scan of its whole history.
     held = mine.filter(status__in=[*CLOCK_RUNNING, TicketStatus.SUBMITTED])
-    counts = remembered_query(
-        held,
-        "inbox",
+    counts = remembered_about(
+        Ticket,
+        f"inbox:{user.pk}",
         lambda: held.aggregate(
             dispatched=Count("pk", filter=Q(status=TicketStatus.DISPATCHED)),
             in_progress=Count("pk", filter=Q(status=TicketStatus.IN_PROGRESS)),
@@ -126,10 +126,12 @@ def ticket_overdue(request: AuthenticatedRequest) -> HttpResponse:
     rows = overdue.select_related(*ROW_FIELDS).order_by("deadline", "pk")
     if chosen is not None:
         rows = rows.filter(responsible_unit=chosen)
-    page = QuickPaginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = QuickPaginator(rows, PER_PAGE, total_key=request_key(request)).get_page(request.GET.get("page"))
     units = [
         {**row, "oldest_by": duration_text(now - row["oldest"]) if row["oldest"] else ""}
-        for row in remembered_query(by_unit, "overdue-by-unit", lambda: list(by_unit), now=now)
+        for row in remembered_about(
+            Ticket, f"overdue-by-unit:{request.user.pk}", lambda: list(by_unit), now=now
+        )
     ]
     context = {
         "now": now,
