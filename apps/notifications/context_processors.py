@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from apps.core.numbers import remembered_about
 from apps.notifications.models import Notification
 
 
@@ -15,9 +17,15 @@ def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: htmx fragments and other pages without the top bar never pay for the query.
-    return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.visible_to(user).unread().count()
-        )
-    }
+    # Lazy: htmx fragments and other pages without the top bar never pay for the query; remembered until a
+    # notification is written or read (apps/core/numbers.py), as every page shows it.
+    return {"unread_notifications": SimpleLazyObject(lambda: _unread(user))}
+
+
+def _unread(user: Any) -> int:
+    return remembered_about(
+        Notification,
+        f"unread:{user.pk}",
+        lambda: Notification.objects.visible_to(user).unread().count(),
+        now=timezone.now(),
+    )

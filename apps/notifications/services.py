@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.numbers import forget_numbers, namespace_of
 from apps.notifications.models import Notification
 
 
@@ -73,6 +74,7 @@ def notify(
     # The pre-check above makes the count right; ignore_conflicts still keeps a concurrent duplicate out.
     # One insert (bulk_create is atomic by itself), inside whatever step is telling people: no savepoint.
     Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
+    _unread_changed()
     return len(rows)
 
 
@@ -86,6 +88,7 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
         # Conditional update: a concurrent read (another tab) keeps its earlier timestamp.
         if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
             notification.read_at = now
+            _unread_changed()
         else:
             notification.refresh_from_db(fields=["read_at"])
     return notification
@@ -94,4 +97,11 @@ def notification_mark_read(*, notification: Notification, actor: User) -> Notifi
 @transaction.atomic
 def notifications_mark_all_read(*, actor: User) -> int:
     """Mark every unread notification of the actor read; returns how many changed."""
-    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
+    changed = Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())
+    _unread_changed()
+    return changed
+
+
+def _unread_changed() -> None:
+    """Bulk writes send no signal: forget the remembered unread counts (the bell) ourselves."""
+    forget_numbers(namespace_of(Notification))

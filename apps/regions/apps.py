@@ -9,8 +9,8 @@ class RegionsConfig(AppConfig):
     verbose_name = "区域、单位与点位"
 
     def ready(self) -> None:
-        """Lists' choices of regions and units are remembered until one of them changes."""
+        """Lists' choices and totals of regions, units and points are remembered until one of them changes."""
         from apps.core.numbers import remember_numbers_of
-        from apps.regions.models import Region, Unit
+        from apps.regions.models import Point, Region, Unit
 
-        remember_numbers_of(Region, Unit)
+        remember_numbers_of(Region, Unit, Point)

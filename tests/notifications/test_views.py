@@ -163,6 +163,22 @@ def test_the_list_page_costs_the_same_queries_for_3_or_40_notifications(
     with CaptureQueriesContext(connection) as few:
         assert client.get(LIST).status_code == 200
     NotificationFactory.create_batch(37, recipient=actors["unit"])
+    client.get(LIST)  # the bell's count, forgotten by the new rows, is remembered again
     with CaptureQueriesContext(connection) as many:
         assert client.get(LIST).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_bell_is_remembered_and_follows_every_write_at_once(actors: dict[str, User], login: Any) -> None:
+    client = login("unit")
+    mine = NotificationFactory(recipient=actors["unit"])
+    assert client.get(LIST).context["unread_notifications"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(LIST).context["unread_notifications"] == 1
+    assert not [q for q in again.captured_queries if "COUNT(*)" in q["sql"] and "read_at" in q["sql"]]
+    notify(recipients=[actors["unit"]], kind="ticket", title="新工单")  # one bulk insert, no signal
+    assert client.get(LIST).context["unread_notifications"] == 2
+    client.post(_open(mine.pk))
+    assert client.get(LIST).context["unread_notifications"] == 1
+    client.post(READ_ALL)
+    assert client.get(LIST).context["unread_notifications"] == 0

@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import users_bulk_create
+from apps.core.numbers import forget_numbers, namespace_of
 from apps.regions import demo_city as demo
 from apps.regions.models import GridAssignment, Level, Pairing, PairingKind, Point, Region, Unit, UnitType
 from apps.regions.services.staff import staff_create
@@ -162,6 +163,7 @@ class DemoCityBuilder:
         for unit in rows:
             unit.full_clean()
         Unit.objects.bulk_create(rows)
+        forget_numbers(namespace_of(Unit))  # bulk_create sends no signal
         self.units = {unit.name: unit for unit in Unit.objects.filter(name__in=[row.name for row in rows])}
 
     def responsible_unit(self, point_type: str, grid: Region) -> Unit:
@@ -194,6 +196,7 @@ class DemoCityBuilder:
             rows += points
         _clean_sample(rows)
         Point.objects.bulk_create(rows, batch_size=500)
+        forget_numbers(namespace_of(Point))  # bulk_create sends no signal
 
     def _point(self, number: int, kind: str, name: str, grid: Region) -> Point:
         """One point near its grid's centre with an address in its 区 and 街道."""

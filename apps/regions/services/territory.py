@@ -8,6 +8,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.core.exceptions import DomainError
+from apps.core.numbers import forget_numbers, namespace_of
 from apps.core.permissions import require
 from apps.regions.models import GridAssignment, Level, Pairing, Point, Region, Unit
 from apps.regions.permissions import can_change_point, can_change_region, can_change_unit
@@ -56,6 +57,7 @@ def region_relevel(*, region: Region) -> None:
     level = Level.at_depth(region.depth)
     if region.level != level:
         Region.objects.filter(pk=region.pk).update(level=level)
+    forget_numbers(namespace_of(Region))  # a move rewrites paths with update(): the choices changed
 
 
 @transaction.atomic
