@@ -53,6 +53,12 @@ def remembered_about(model: type[models.Model], key: str, compute: Callable[[], 
     return remembered(namespace_of(model), key, compute, now=now)
 
 
+def forget_all_numbers() -> None:
+    """Every remembered number is dropped (after writes that bypass the services, such as raw SQL)."""
+    for namespace in REMEMBERED:
+        forget_numbers(namespace)
+
+
 def remember_numbers_of(*senders: type[models.Model]) -> None:
     """Let numbers about these models be remembered: any saved or deleted row forgets them."""
     for sender in senders:

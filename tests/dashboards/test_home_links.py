@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.checklists.models import Task
 from apps.checklists.services import evidence_review, evidence_upload
-from apps.core.numbers import forget_numbers, namespace_of
+from apps.core.numbers import forget_all_numbers
 from apps.tickets.models import Supervision, Ticket
 from apps.tickets.services import ticket_create
 from tests.checklists.factories import TaskFactory
@@ -202,7 +202,7 @@ def test_home_query_count_is_fixed(
 ) -> None:
     client = login(name)
     client.get(reverse("home"))
-    forget_numbers(namespace_of(Ticket))  # count the numbers computed, not remembered (apps/core/numbers.py)
+    forget_all_numbers()  # count the numbers computed, not remembered (apps/core/numbers.py)
     with django_assert_num_queries(queries):
         client.get(reverse("home"))
 
@@ -215,7 +215,7 @@ def test_the_home_query_count_does_not_grow_with_data(
 
     client = login("office")
     client.get(reverse("home"))
-    forget_numbers(namespace_of(Ticket))
+    forget_all_numbers()
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("home"))
     now = timezone.now()
@@ -224,7 +224,7 @@ def test_the_home_query_count_does_not_grow_with_data(
     TaskFactory(
         campaign=busy.campaign, item=busy.cleaning, lead_unit=world.unit_market, deadline=timezone.localdate()
     )
-    forget_numbers(namespace_of(Ticket))
+    forget_all_numbers()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("home"))
     assert len(many) == len(few)

@@ -217,7 +217,8 @@ def test_findings_recorded_offline_arrive_once_after_the_signal_returns(
     page.click("text=继续巡查")
     page.wait_for_selector("#patrol")
     page.click("#finish-patrol")
-    page.click("#finish-patrol")  # a point is left: the second tap confirms
+    page.wait_for_selector("#finish-patrol.armed")  # a point is left: the button asks again
+    page.click("#finish-patrol")  # and the second tap confirms
     page.wait_for_selector("#summary")  # 巡查小结 first (tested in test_patrol_one_hand.py), then home
     page.click("#summary-done")
     page.wait_for_selector(f".grid-card[data-grid='{world.grid.pk}'] .start-patrol")

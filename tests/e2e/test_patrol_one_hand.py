@@ -189,7 +189,8 @@ def test_finishing_a_patrol_shows_its_summary_with_ticket_numbers(
     report_snap(page, toilet.pk, camera_photo(tmp_path, "b.jpg", (800, 600), "grey"))
     page.click("#point .back")
     page.click("#finish-patrol")
-    page.click("#finish-patrol")  # a point is left: the second tap confirms
+    page.wait_for_selector("#finish-patrol.armed")  # a point is left: the button asks again
+    page.click("#finish-patrol")  # and the second tap confirms
     page.wait_for_selector("#summary")
     no_sideways_scroll(page)
     assert page.inner_text("#summary-visited") == "1/2"
