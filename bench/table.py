@@ -11,7 +11,9 @@ from results import RESULTS, TARGETS  # bench/results.py
 
 def main() -> None:
     """One row per measured path: rate, ratio to ping and target, p95, SQL statements and in-process time."""
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else max(RESULTS.glob("*.json"))
+    # Newest by the date in the name, then by when the file was written (two runs on one day).
+    newest = max(RESULTS.glob("*.json"), key=lambda path: (path.name[:10], path.stat().st_mtime))
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else newest
     records = json.loads(path.read_text(encoding="utf-8"))
     print(f"`{path.name}`\n")
     print("| 路径 | 请求/秒 | 与 /ping/ 之比 | 目标 | p95 (ms) | 达标 | SQL 语句 | 进程内 (ms) |")
