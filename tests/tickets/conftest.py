@@ -51,6 +51,15 @@ def food(garbage: ProblemCategory) -> ProblemCategory:
 
 
 @pytest.fixture
+def food_unrouted(garbage: ProblemCategory) -> ProblemCategory:
+    """食品安全 / 三防缺失: 2 工作日, no unit type of its own and no rule (so no routing suggestion)."""
+    parent = ProblemCategory.objects.create(code="T-SU", name="食品安全")
+    return ProblemCategory.objects.create(
+        code="T-SU-01", name="三防缺失", parent=parent, deadline_value=2, deadline_unit="work_day"
+    )
+
+
+@pytest.fixture
 def api(actors: dict[str, User]) -> Any:
     """An API client with the named actor's token (anonymous for 'anon').
 
@@ -90,8 +99,8 @@ def url(ticket: Ticket, step: str = "") -> str:
     return f"/api/v1/tickets/{ticket.pk}/" + (f"{step}/" if step else "")
 
 
-def opened(actors: dict[str, User], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
-    """The office files a problem at 东湖农贸市场 with one before-photo: 待派遣."""
+def filed(actors: dict[str, User], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
+    """The office reports a problem at 东湖农贸市场 (p1 in 东湖1格), no photo: 待派遣."""
     values: dict[str, Any] = {
         "actor": actors["office"],
         "category": category,
@@ -99,9 +108,13 @@ def opened(actors: dict[str, User], world: World, category: ProblemCategory, **k
         "point": world.p1,
         "title": "市场门口暴露垃圾",
         "source": TicketSource.OFFICE,
-        "photos": [jpeg("before.jpg")],
     }
     return ticket_create(**{**values, **kw})
+
+
+def opened(actors: dict[str, User], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
+    """The office files a problem at 东湖农贸市场 with one before-photo: 待派遣."""
+    return filed(actors, world, category, **{"photos": [jpeg("before.jpg")], **kw})
 
 
 def dispatched(actors: dict[str, User], world: World, category: ProblemCategory, **kw: Any) -> Ticket:

@@ -13,38 +13,15 @@ from apps.tickets.models import (
     RoutingRule,
     Ticket,
     TicketPhoto,
-    TicketSource,
     TicketStatus,
 )
-from apps.tickets.services import ticket_accept, ticket_create, ticket_dispatch, ticket_recheck, ticket_submit
+from apps.tickets.services import ticket_accept, ticket_recheck, ticket_submit
 from tests.conftest import World
-from tests.tickets.conftest import jpeg, page_text, reload
+from tests.tickets.conftest import dispatched, filed, jpeg, page_text, reload
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 S = TicketStatus
 ALL = ["office", "leader", "inspector", "unit", "unit_other", "street", "community", "grid", "grid2"]
-
-
-@pytest.fixture
-def garbage(db: Any) -> ProblemCategory:
-    """市容环境 / 暴露垃圾: 4 工作时, normally 城管 (so it routes to 市城管局)."""
-    parent = ProblemCategory.objects.create(code="V-SR", name="市容环境", default_unit_type="urban_mgmt")
-    return ProblemCategory.objects.create(
-        code="V-SR-01", name="暴露垃圾", parent=parent, deadline_value=4, deadline_unit="work_hour"
-    )
-
-
-def filed(actors: dict[str, Any], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
-    """The office reports a problem at 东湖农贸市场 (p1 in 东湖1格): it waits at 待派遣."""
-    values: dict[str, Any] = {"region": world.grid, "point": world.p1, "title": "市场门口暴露垃圾"}
-    values.update(kw)
-    return ticket_create(actor=actors["office"], source=TicketSource.OFFICE, category=category, **values)
-
-
-def dispatched(actors: dict[str, Any], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
-    """Filed and dispatched to 市城管局."""
-    ticket = filed(actors, world, category, **kw)
-    return ticket_dispatch(ticket=ticket, actor=actors["office"], unit=world.unit_city)
 
 
 # --- access matrix ----------------------------------------------------------------------------------

@@ -14,54 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from apps.tickets.models import ProblemCategory, Supervision, Ticket, TicketSource, TicketStatus
-from apps.tickets.services import ticket_accept, ticket_create, ticket_dispatch
+from apps.tickets.models import ProblemCategory, Supervision, Ticket, TicketStatus
+from apps.tickets.services import ticket_accept, ticket_dispatch
 from tests.conftest import World
-from tests.tickets.conftest import page_text, reload
+from tests.tickets.conftest import dispatched, filed, page_text, reload
 
 pytestmark = pytest.mark.usefixtures("media_in_tmp")
 S = TicketStatus
-
-
-@pytest.fixture
-def garbage(db: Any) -> ProblemCategory:
-    """市容环境 / 暴露垃圾: 4 工作时, normally 城管 (so it routes to 市城管局)."""
-    parent = ProblemCategory.objects.create(code="V-SR", name="市容环境", default_unit_type="urban_mgmt")
-    return ProblemCategory.objects.create(
-        code="V-SR-01", name="暴露垃圾", parent=parent, deadline_value=4, deadline_unit="work_hour"
-    )
-
-
-@pytest.fixture
-def food(garbage: ProblemCategory) -> ProblemCategory:
-    """食品 / 三防缺失: 2 工作日, no unit type of its own and no rule (so no routing suggestion)."""
-    parent = ProblemCategory.objects.create(code="V-SP", name="食品安全")
-    return ProblemCategory.objects.create(
-        code="V-SP-01", name="三防缺失", parent=parent, deadline_value=2, deadline_unit="work_day"
-    )
-
-
-def filed(actors: dict[str, Any], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
-    """The office reports a problem at 东湖农贸市场 (p1 in 东湖1格): it waits at 待派遣."""
-    values: dict[str, Any] = {"region": world.grid, "point": world.p1, "title": "市场门口暴露垃圾"}
-    values.update(kw)
-    return ticket_create(actor=actors["office"], source=TicketSource.OFFICE, category=category, **values)
-
-
-def dispatched(actors: dict[str, Any], world: World, category: ProblemCategory, **kw: Any) -> Ticket:
-    """Filed and dispatched to 市城管局."""
-    ticket = filed(actors, world, category, **kw)
-    return ticket_dispatch(ticket=ticket, actor=actors["office"], unit=world.unit_city)
 
 
 # --- the list: filters, bulk dispatch, export ----------------------------------------------------------
 
 
 def test_filters_narrow_the_list(
-    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food: ProblemCategory
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food_unrouted: ProblemCategory
 ) -> None:
     rubbish = dispatched(actors, world, garbage, title="暴露垃圾一处")
-    kitchen = filed(actors, world, food, title="后厨无防蝇设施", region=world.grid4, point=world.p4)
+    kitchen = filed(actors, world, food_unrouted, title="后厨无防蝇设施", region=world.grid4, point=world.p4)
     Ticket.objects.filter(pk=rubbish.pk).update(deadline=timezone.now() - timedelta(hours=1))
     client = login("office")
 
@@ -69,7 +38,7 @@ def test_filters_narrow_the_list(
         return {t.number for t in client.get(f"{reverse('tickets:list')}?{query}").context["page"]}
 
     assert numbers(f"category={garbage.parent_id}") == {rubbish.number}  # a 大类 includes its 小类
-    assert numbers(f"category={food.pk}") == {kitchen.number}
+    assert numbers(f"category={food_unrouted.pk}") == {kitchen.number}
     assert numbers("overdue=true") == {rubbish.number}
     assert numbers("overdue=false") == {kitchen.number}
     assert numbers("status=filed") == {kitchen.number}
@@ -114,10 +83,10 @@ def test_the_grid_worker_sees_only_their_grids_tickets(
 
 
 def test_bulk_dispatch_reports_each_ticket(
-    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food: ProblemCategory
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food_unrouted: ProblemCategory
 ) -> None:
     routed = filed(actors, world, garbage, title="甲")
-    unrouted = filed(actors, world, food, title="乙")
+    unrouted = filed(actors, world, food_unrouted, title="乙")
     already = dispatched(actors, world, garbage, title="丙")
     response = login("office").post(
         reverse("tickets:bulk_dispatch"),
@@ -133,9 +102,9 @@ def test_bulk_dispatch_reports_each_ticket(
 
 
 def test_bulk_dispatch_to_one_chosen_unit(
-    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food: ProblemCategory
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food_unrouted: ProblemCategory
 ) -> None:
-    tickets = [filed(actors, world, garbage), filed(actors, world, food)]
+    tickets = [filed(actors, world, garbage), filed(actors, world, food_unrouted)]
     login("office").post(
         reverse("tickets:bulk_dispatch"), {"tickets": [t.pk for t in tickets], "unit": world.unit_market.pk}
     )
@@ -160,10 +129,10 @@ def test_bulk_dispatch_skips_tickets_the_office_cannot_see(
 
 
 def test_the_export_opens_in_excel_with_the_filtered_rows(
-    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food: ProblemCategory
+    login: Any, actors: dict[str, Any], world: World, garbage: ProblemCategory, food_unrouted: ProblemCategory
 ) -> None:
     rubbish = dispatched(actors, world, garbage, title="暴露垃圾一处")
-    filed(actors, world, food, title="后厨无防蝇设施")
+    filed(actors, world, food_unrouted, title="后厨无防蝇设施")
     response = login("office").get(f"{reverse('tickets:export')}?category={garbage.parent_id}")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
