@@ -44,13 +44,26 @@ def forget_numbers(namespace: str) -> None:
     transaction.on_commit(lambda: _bump(namespace))
 
 
-def remembered_about(model: type[models.Model], key: str, compute: Callable[[], T], *, now: datetime) -> T:
+def remembered_about(
+    model: type[models.Model],
+    key: str,
+    compute: Callable[[], T],
+    *,
+    now: datetime,
+    also: tuple[type[models.Model], ...] = (),
+) -> T:
     """compute() of something read from the model's rows (a count, an aggregate, choices), remembered under
-    its namespace; computed every time for a model whose writes do not forget it. `key` names what else the
-    number depends on (the viewer, the filters)."""
-    if namespace_of(model) not in REMEMBERED:
+    its namespace; `also` names the other models it reads, whose writes forget it too. Computed every time
+    when any of them is not remembered. `key` names what else it depends on (the viewer, the filters)."""
+    namespaces = [namespace_of(each) for each in (model, *also)]
+    if not REMEMBERED.issuperset(namespaces):
         return compute()
-    return remembered(namespace_of(model), key, compute, now=now)
+    if also:
+        versions = cache.get_many([f"numbers:{namespace}:version" for namespace in namespaces[1:]])
+        key = f"{key}:" + ".".join(
+            str(versions.get(f"numbers:{namespace}:version", 0)) for namespace in namespaces[1:]
+        )
+    return remembered(namespaces[0], key, compute, now=now)
 
 
 def forget_all_numbers() -> None:

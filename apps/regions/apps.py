@@ -9,8 +9,8 @@ class RegionsConfig(AppConfig):
     verbose_name = "区域、单位与点位"
 
     def ready(self) -> None:
-        """Lists' choices and totals of regions, units and points are remembered until one of them changes."""
+        """Numbers about regions, units, points and grid assignments: remembered until one changes."""
         from apps.core.numbers import remember_numbers_of
-        from apps.regions.models import Point, Region, Unit
+        from apps.regions.models import GridAssignment, Point, Region, Unit
 
-        remember_numbers_of(Region, Unit, Point)
+        remember_numbers_of(Region, Unit, Point, GridAssignment)

@@ -148,6 +148,7 @@ def test_coverage_html_stays_within_a_page_however_many_workers(
     client = login("office")
 
     def rendered() -> tuple[int, int, int]:
+        forget_all_numbers()  # every number computed, none remembered
         with CaptureQueriesContext(connection) as queries:
             html = text(page(client, COVERAGE, week=WEEK))
         return html.count('data-label="覆盖率"'), html.count('data-label="负责网格"'), len(queries)
@@ -162,3 +163,22 @@ def test_coverage_html_stays_within_a_page_however_many_workers(
     grids, workers, queries = rendered()
     assert (grids, workers) == (GRIDS_PER_PAGE, WORKERS_PER_PAGE)  # 44 grids and 42 workers, a page of each
     assert queries == few
+
+
+def test_the_weeks_coverage_is_remembered_until_a_patrol_changes(
+    login: Any, actors: dict[str, User], world: World, templates: Templates, week: Week
+) -> None:
+    client = login("office")
+
+    def east_2() -> tuple[int, tuple[int, int]]:
+        response = page(client, COVERAGE, week=WEEK)
+        grid = next(g for g in response.context["page"] if g.name == "东湖2格")
+        worker = next(w for w in response.context["workers"] if w.name == "t_grid2")
+        return grid.visited, (worker.patrols, worker.visited)
+
+    assert east_2() == (0, (0, 0))
+    with CaptureQueriesContext(connection) as again:
+        assert east_2() == (0, (0, 0))
+    assert not [q for q in again.captured_queries if "patrols_patrolvisit" in q["sql"]]  # remembered
+    walk(actors["grid2"], world.p2, templates, when=at(24, 9))
+    assert east_2() == (1, (1, 1))  # the new patrol is counted at once

@@ -14,9 +14,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from apps.accounts.http import AuthenticatedRequest
+from apps.core.numbers import remembered_about
 from apps.core.pages import list_page
 from apps.patrols.filters import PatrolFilter
 from apps.patrols.forms import CoverageForm
@@ -36,7 +38,7 @@ from apps.patrols.views.office import (
     may_read_reports,
     require_reader,
 )
-from apps.regions.models import Level, Point, Region
+from apps.regions.models import GridAssignment, Level, Point, Region
 
 # Short pages: with the chart, a page of grids and one of workers stay within about five phone screens.
 GRIDS_PER_PAGE = 15
@@ -44,6 +46,8 @@ WORKERS_PER_PAGE = 15
 CHART_COMMUNITIES = 30
 # A phone clock this far from the server's is worth showing (an offline patrol, or a wrong clock).
 CLOCK_GAP = timedelta(minutes=1)
+# What a week's coverage reads besides patrols (names of workers aside: a rename shows within a minute).
+READS = (PatrolVisit, Finding, Point, Region, GridAssignment)
 
 
 @login_required
@@ -62,7 +66,14 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
     week: date = form.cleaned_data.get("week") or current_week_start()
     region: Region | None = form.cleaned_data.get("region")
     grids = visible.grids() if region is None else visible.grids().filter(path__startswith=region.path)
-    rows = coverage(grids, week)
+    # Remembered for a minute until a patrol, visit, finding, point, grid or assignment changes: the week's
+    # sums read every patrol visit of the territory.
+    scope = f"{request.user.pk}:{week}:{region.pk if region else ''}"
+    now = timezone.now()
+    rows = remembered_about(Patrol, f"coverage:{scope}", lambda: coverage(grids, week), now=now, also=READS)
+    workers = remembered_about(
+        Patrol, f"workers:{scope}", lambda: worker_stats(grids, week), now=now, also=READS
+    )
     idle = unpatrolled(rows)
     only_idle = request.GET.get("idle") == "1"
     keep = {"week": iso_week_label(week), **({"region": region.pk} if region else {})}
@@ -79,7 +90,7 @@ def coverage_page(request: AuthenticatedRequest) -> HttpResponse:
         "all_query": urlencode(keep),
         "totals": totals(rows),
         "idle": idle,
-        "workers": Paginator(worker_stats(grids, week), WORKERS_PER_PAGE).get_page(request.GET.get("wpage")),
+        "workers": Paginator(workers, WORKERS_PER_PAGE).get_page(request.GET.get("wpage")),
         "range": urlencode({"since": week.isoformat(), "until": (week + timedelta(days=6)).isoformat()}),
         "chart": _by_community(rows),
     }
