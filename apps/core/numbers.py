@@ -28,7 +28,7 @@ REMEMBERED: set[str] = set()
 
 def remembered(namespace: str, key: str, compute: Callable[[], T], *, now: datetime) -> T:
     """compute(), kept up to a minute (the key holds the minute of `now`) under the namespace's version."""
-    version = cache.get(f"numbers:{namespace}:version", 0)
+    version = cache.get(_version_key(namespace), 0)
     full = f"numbers:{namespace}:{version}:{timezone.localtime(now):%Y%m%d%H%M}:{key}"
     value = cache.get(full, _MISSING)
     if value is _MISSING:
@@ -59,10 +59,9 @@ def remembered_about(
     if not REMEMBERED.issuperset(namespaces):
         return compute()
     if also:
-        versions = cache.get_many([f"numbers:{namespace}:version" for namespace in namespaces[1:]])
-        key = f"{key}:" + ".".join(
-            str(versions.get(f"numbers:{namespace}:version", 0)) for namespace in namespaces[1:]
-        )
+        names = [_version_key(namespace) for namespace in namespaces[1:]]
+        versions = cache.get_many(names)
+        key = f"{key}:" + ".".join(str(versions.get(name, 0)) for name in names)
     return remembered(namespaces[0], key, compute, now=now)
 
 
@@ -97,8 +96,13 @@ def fingerprint(*parts: object) -> str:
 
 
 def _bump(namespace: str) -> None:
-    key = f"numbers:{namespace}:version"
+    key = _version_key(namespace)
     try:
         cache.incr(key)
     except ValueError:  # not there yet (or evicted): any new value differs from the readers' 0
         cache.set(key, 1, None)
+
+
+def _version_key(namespace: str) -> str:
+    """Where the namespace's version lives: part of every remembered key, bumped by each write."""
+    return f"numbers:{namespace}:version"

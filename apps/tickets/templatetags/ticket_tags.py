@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import template
@@ -65,6 +66,24 @@ def _minute(moment: datetime) -> str:
     return localtime(moment).strftime("%m-%d %H:%M")
 
 
+@dataclass(frozen=True)
+class RowOptions:
+    """Which cells a ticket table shows; `pick` names the form a row's checkbox belongs to, and `accept`
+    adds the row's own 签收 button to it."""
+
+    pick: str
+    accept: bool
+    show_created: bool
+    show_point: bool
+    show_unit: bool
+    show_overdue: bool
+
+    @property
+    def columns(self) -> int:
+        """How many cells a row has (for the empty row's colspan)."""
+        return 7 + bool(self.pick) + self.accept + self.show_unit
+
+
 @register.simple_tag
 def ticket_rows(
     tickets: Iterable[Ticket],
@@ -79,64 +98,53 @@ def ticket_rows(
     empty: str = "没有工单。",
 ) -> SafeString:
     """The <tr> rows of a ticket table (tickets/_table.html and the list page), one line of Python per cell:
-    rows are most of a list page's time, and template nodes per cell cost several times this.
-
-    `pick` names the form a row's checkbox belongs to; `accept` adds the row's own 签收 button to it. Flags
-    may come from a template as "" (unset) or any truthy value.
-    """
-    accept, show_created, show_point = bool(accept), bool(show_created), bool(show_point)
-    show_unit, show_overdue = bool(show_unit), bool(show_overdue)
+    rows are most of a list page's time, and template nodes per cell cost several times this. Flags may come
+    from a template as "" (unset) or any truthy value."""
+    options = RowOptions(
+        pick=pick or "",
+        accept=bool(accept),
+        show_created=bool(show_created),
+        show_point=bool(show_point),
+        show_unit=bool(show_unit),
+        show_overdue=bool(show_overdue),
+    )
     marker = 987654321
     detail = reverse("tickets:detail", args=[marker]).replace(str(marker), "{}")
-    rows = [
-        _ticket_row(t, now, detail, pick, accept, show_created, show_point, show_unit, show_overdue)
-        for t in tickets
-    ]
+    rows = [_ticket_row(t, now, detail, options) for t in tickets]
     if rows:
         return mark_safe("".join(rows))  # noqa: S308 - every cell is format_html's, its values escaped
-    columns = 7 + bool(pick) + accept + show_unit
-    return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', columns, empty)
+    return format_html('<tr><td colspan="{}" class="muted">{}</td></tr>', options.columns, empty)
 
 
-def _ticket_row(
-    t: Ticket,
-    now: datetime,
-    detail: str,
-    pick: str,
-    accept: bool,
-    show_created: bool,
-    show_point: bool,
-    show_unit: bool,
-    show_overdue: bool,
-) -> str:
+def _ticket_row(t: Ticket, now: datetime, detail: str, options: RowOptions) -> str:
     """One row; every value is escaped by format_html."""
     url = detail.format(t.pk)
     cells = []
-    if pick:
+    if options.pick:
         cells.append(
             format_html(
                 '<td class="pick"><input type="checkbox" name="tickets" value="{}" form="{}" '
                 'aria-label="选择 {}"></td>',
                 t.pk,
-                pick,
+                options.pick,
                 t.number,
             )
         )
     created = (
         format_html(' <span class="small muted nowrap" title="上报时间">{}</span>', _minute(t.created_at))
-        if show_created
+        if options.show_created
         else ""
     )
     number = '<td data-label="编号"><a class="nowrap" href="{}">{}</a>{}</td>'
     cells.append(format_html(number, url, t.number, created))
     cells.append(format_html('<td data-label="问题"><a href="{}">{}</a></td>', url, t.title))
     cells.append(format_html('<td data-label="类别">{}</td>', t.category.name))
-    if show_point:
+    if options.show_point:
         point = format_html(" · {}", t.point.name) if t.point else ""
         cells.append(format_html('<td data-label="位置">{}{}</td>', t.region.name, point))
     else:
         cells.append(format_html('<td data-label="区域">{}</td>', t.region.name))
-    if show_unit:
+    if options.show_unit:
         unit = t.responsible_unit.name if t.responsible_unit else "—"
         cells.append(format_html('<td data-label="责任单位">{}</td>', unit))
     cells.append(format_html('<td data-label="状态">{}</td>', status_tag(t)))
@@ -144,16 +152,16 @@ def _ticket_row(
     cells.append(format_html('<td data-label="督办"{}>{}</td>', empty_mark, supervision_tag(t)))
     late = (
         format_html(' <span class="small overdue nowrap">超期 {}</span>', elapsed(t.deadline, now))
-        if show_overdue
+        if options.show_overdue
         else ""
     )
     cells.append(format_html('<td data-label="整改时限">{}{}</td>', deadline_cell(t, now), late))
-    if accept:
+    if options.accept:
         cells.append(
             format_html(
                 '<td class="row-action"><button class="btn secondary" type="submit" form="{}" name="only" '
                 'value="{}">签收</button></td>',
-                pick,
+                options.pick,
                 t.pk,
             )
         )
